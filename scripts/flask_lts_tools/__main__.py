@@ -1,0 +1,179 @@
+"""Command line of the maintainer toolkit: a thin layer over each stage's function."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ._exceptions import FlaskLTSError
+from .channel import find_channel_file, load_channel
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class Progress:
+    """One line per step: elapsed time since start, the scope (channel, Python), the message."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, message: str, scope: str = "") -> None:
+        elapsed = time.monotonic() - self.started
+        prefix = f"[{elapsed:6.1f}s]" + (f" {scope}" if scope else "")
+        print(f"{prefix} {message}", file=sys.stderr, flush=True)
+
+    def scoped(self, scope: str) -> Callable[[str], None]:
+        return lambda message: self(message, scope)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain Markdown table, readable in a terminal and in a file."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    line = lambda row: "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"  # noqa: E731
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells)])
+
+
+def channel_names(args: argparse.Namespace) -> list[str]:
+    names = args.channel or sorted(p.stem for p in args.channels_dir.glob("*.toml"))
+    if not names:
+        raise FlaskLTSError(f"{args.channels_dir}: no channel files (channels/<name>.toml)")
+    return names
+
+
+# -- resolve ------------------------------------------------------------------
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from .pythons import parse_python_options, require_interpreters
+    from .resolve import constraint_files, resolve, write_constraints
+
+    progress = Progress()
+    explicit = parse_python_options(args.python or [])
+    channels = [load_channel(find_channel_file(n, args.channels_dir)) for n in channel_names(args)]
+    uv = None
+    if not args.no_universal:
+        from uv import find_uv_bin
+
+        uv = Path(find_uv_bin())
+    rows = []
+    outcomes = []
+    for channel in channels:
+        log = progress.scoped(f"channel {channel.name}")
+        interpreters = require_interpreters(channel.pythons, explicit, f"channel {channel.name}")
+        for version, interp in interpreters.items():
+            log(f"Python {version}: {interp.full_version} from {interp.source} ({interp.path})")
+        started = time.monotonic()
+        resolution = resolve(channel, interpreters, args.tools_dir, uv, log, jobs=args.jobs)
+        for note in resolution.notes:
+            log(note)
+        outcomes.append(resolution)
+        for result in resolution.results:
+            rows.append([channel.name, result.python, result.interpreter.full_version, len(result.resolution.pins), f"{result.seconds:.1f}s"])
+        log(f"resolved in {time.monotonic() - started:.1f}s: {len(resolution.merged)} lines in the merged file")
+    changed = []
+    for resolution in outcomes:
+        if args.check:
+            for path, text in constraint_files(resolution, args.out_dir).items():
+                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                    changed.append(path)
+        else:
+            for path in write_constraints(resolution, args.out_dir):
+                progress(f"wrote {path}")
+    print(table(["channel", "Python", "interpreter", "pins", "pip-compile"], rows))
+    if args.check and changed:
+        print(f"out of date: {', '.join(map(str, changed))}; run make resolve", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_resolve(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("resolve", help="resolve channels into constraints files (pip-tools on every Python)")
+    p.add_argument("channel", nargs="*", help="channel names (default: every channel in channels/)")
+    p.add_argument("--python", action="append", metavar="X.Y=PATH", help="use this interpreter (repeatable)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="Pythons resolved at once")
+    p.add_argument("--out-dir", type=Path, default=Path("constraints"))
+    p.add_argument("--no-universal", action="store_true", help="skip the uv cross-check for other platforms")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the files would change")
+    p.set_defaults(func=cmd_resolve)
+
+
+# -- new-channel ------------------------------------------------------------------
+
+
+def cmd_new_channel(args: argparse.Namespace) -> int:
+    from .new_channel import propose
+
+    progress = Progress()
+    text = propose(
+        args.name,
+        _dt.date.fromisoformat(args.freeze_date),
+        groups_file=args.groups,
+        python_explicit=args.python or [],
+        log=progress.scoped(f"new-channel {args.name}"),
+    )
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        from ._files import atomic_write
+
+        out = Path(args.output or args.channels_dir / f"{args.name}.toml")
+        if out.exists() and not args.force:
+            raise FlaskLTSError(f"{out} exists; pass --force to overwrite or -o - to print the proposal")
+        atomic_write(out, text)
+        progress(f"wrote {out}: review it, then make resolve CHANNEL={args.name}")
+    return 0
+
+
+def add_new_channel(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("new-channel", help="propose a channel file from a freeze date (release dates from the index)")
+    p.add_argument("name")
+    p.add_argument("--freeze-date", required=True, help="YYYY-MM-DD")
+    p.add_argument("--groups", type=Path, default=None, help="extension groups catalogue (TOML)")
+    p.add_argument("--python", action="append", metavar="X.Y=PATH")
+    p.add_argument("-o", "--output", help="file to write, or - for stdout (default channels/<name>.toml)")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_new_channel)
+
+
+# -- entry point ----------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="flask-lts-tools", description=__doc__)
+    parser.add_argument("--channels-dir", type=Path, default=Path("channels"))
+    parser.add_argument("--tools-dir", type=Path, default=Path(".cache/tools"))
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_resolve(sub)
+    add_new_channel(sub)
+    for name in ("audit",):
+        try:
+            module = __import__(f"flask_lts_tools.{name}", fromlist=["add_arguments", "run"])
+        except ImportError:
+            continue
+        p = sub.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None)
+        module.add_arguments(p)
+        p.set_defaults(func=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except FlaskLTSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; no file was changed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,437 @@
+"""Channel files: load `channels/<name>.toml` into a validated `Channel`.
+
+A channel is data. This module only reads and checks it; every error names
+the file, the line (or key) and what to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ._exceptions import ChannelError
+from ._toml import tomllib
+
+STATUSES = ("preview", "supported", "security-only", "end-of-life")
+CORE_PACKAGES = ("flask", "werkzeug", "jinja2", "markupsafe", "itsdangerous", "click", "blinker")
+
+_TABLE_KEYS: dict[str, dict[str, bool]] = {
+    # key -> required?
+    "channel": {
+        "name": True,
+        "status": True,
+        "freeze-date": True,
+        "release-date": True,
+        "bugfix-until": True,
+        "security-until": True,
+        "serial": True,
+        "summary": False,
+    },
+    "python": {"supported": True, "planned": False, "default": True},
+    "exceptions": {"package": True, "series": True, "python": False, "reason": True},
+    "omitted": {"package": True, "extra": True, "reason": True},
+    "accepted-risks": {
+        "id": True,
+        "package": True,
+        "reason": True,
+        "decided": True,
+        "by": True,
+        "expires": True,
+    },
+}
+_TOP_KEYS = {"channel", "python", "core", "extras", "dependencies", "exceptions", "omitted", "accepted-risks"}
+_EXTRA_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class SeriesException:
+    """A pin allowed outside its frozen series, for some Pythons, with its reason."""
+
+    package: NormalizedName
+    series: str
+    python: SpecifierSet
+    reason: str
+
+
+@dataclass(frozen=True)
+class Omission:
+    """An extension left out of this channel, and why."""
+
+    package: str
+    extra: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AcceptedRisk:
+    """A known advisory the maintainers decided to live with, until `expires`."""
+
+    id: str
+    package: NormalizedName
+    reason: str
+    decided: _dt.date
+    by: str
+    expires: _dt.date
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One LTS line: support dates, Pythons and the frozen series of every package."""
+
+    name: str
+    path: Path
+    status: str
+    freeze_date: _dt.date
+    release_date: _dt.date
+    bugfix_until: _dt.date
+    security_until: _dt.date
+    serial: int
+    pythons: tuple[str, ...]
+    planned_pythons: tuple[str, ...]
+    default_python: str
+    core: dict[NormalizedName, str]
+    extras: dict[str, dict[NormalizedName, str]]
+    all_extras: tuple[str, ...]
+    dependencies: dict[NormalizedName, str]
+    exceptions: tuple[SeriesException, ...] = ()
+    omitted: tuple[Omission, ...] = ()
+    accepted_risks: tuple[AcceptedRisk, ...] = ()
+    summary: str = ""
+    display_names: dict[NormalizedName, str] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """The installer package's version for this channel: `<name>.<serial>`."""
+        return f"{self.name}.{self.serial}"
+
+    @property
+    def series(self) -> dict[NormalizedName, str]:
+        """Every package of the channel (core, extras, dependencies) -> its frozen series."""
+        merged: dict[NormalizedName, str] = dict(self.core)
+        for packages in self.extras.values():
+            merged.update(packages)
+        merged.update(self.dependencies)
+        return merged
+
+    def top_packages(self) -> list[NormalizedName]:
+        """The packages a full install names directly: the core and every extra's packages."""
+        names = list(self.core)
+        for packages in self.extras.values():
+            names.extend(p for p in packages if p not in names)
+        return names
+
+    def allowed_series(self, package: str, python: str) -> str | None:
+        """The series a pin of `package` must lie in on `python` (exceptions first)."""
+        name = canonicalize_name(package)
+        for exc in self.exceptions:
+            if exc.package == name and (not exc.python or exc.python.contains(python + ".0", prereleases=True)):
+                return exc.series
+        return self.series.get(name)
+
+    def display_name(self, package: str) -> str:
+        return self.display_names.get(canonicalize_name(package), package)
+
+
+def series_specifier(series: str) -> SpecifierSet:
+    """`3.0` -> `==3.0.*`: the versions a series admits."""
+    return SpecifierSet(f"=={series}.*")
+
+
+def in_series(version: str | Version, series: str) -> bool:
+    return series_specifier(series).contains(str(version), prereleases=True)
+
+
+def load_channel(path: str | Path) -> Channel:
+    """Read and validate one channel file; raise ChannelError naming file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ChannelError(f"{path}: no such channel file; channels live in channels/<name>.toml") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ChannelError(f"{path}: TOML syntax error: {exc}; fix the file's syntax") from None
+    return _Validator(path, text).channel(data)
+
+
+def find_channel_file(name_or_path: str, channels_dir: Path) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml":
+        return candidate
+    path = channels_dir / f"{name_or_path}.toml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in channels_dir.glob("*.toml"))) or "none"
+        raise ChannelError(f"{path}: no channel named {name_or_path!r} (known channels: {known})")
+    return path
+
+
+def load_channels(channels_dir: Path) -> list[Channel]:
+    return [load_channel(p) for p in sorted(channels_dir.glob("*.toml"))]
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.display: dict[NormalizedName, str] = {}
+
+    # -- error helpers -------------------------------------------------
+    def line_of(self, table: str, key: str | None = None, index: int = 0) -> int | None:
+        """Line number (1-based) of `key` inside `[table]` (or of the table header)."""
+        current = None
+        seen = -1
+        header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+        key_re = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=') if key else None
+        for number, line in enumerate(self.lines, start=1):
+            match = header.match(line)
+            if match:
+                current = match.group(1)
+                if current == table:
+                    seen += 1
+                    if key is None and seen == index:
+                        return number
+                continue
+            if key_re and current == table and seen == index and key_re.match(line):
+                return number
+        return None
+
+    def fail(self, message: str, table: str, key: str | None = None, index: int = 0) -> ChannelError:
+        line = self.line_of(table, key, index) if table else None
+        where = f"{self.path}:{line}" if line else str(self.path)
+        loc = f"[{table}]" + (f" {key}" if key else "")
+        return ChannelError(f"{where}: {loc}: {message}")
+
+    # -- pieces ---------------------------------------------------------
+    def check_keys(self, table: str, data: Mapping[str, Any], schema: str, index: int = 0) -> None:
+        allowed = _TABLE_KEYS[schema]
+        for key in data:
+            if key not in allowed:
+                raise self.fail(
+                    f"unknown key {key!r}; allowed keys: {', '.join(allowed)}", table, key, index
+                )
+        for key, required in allowed.items():
+            if required and key not in data:
+                raise self.fail(f"missing required key {key!r}", table, None, index)
+
+    def date(self, table: str, data: Mapping[str, Any], key: str, index: int = 0) -> _dt.date:
+        value = data[key]
+        if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+            raise self.fail(f"must be a date like 2024-06-30, got {value!r}", table, key, index)
+        return value
+
+    def string(self, table: str, data: Mapping[str, Any], key: str, index: int = 0) -> str:
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"must be a non-empty string, got {value!r}", table, key, index)
+        return value
+
+    def python_version(self, table: str, key: str, value: Any) -> str:
+        if isinstance(value, str) and re.fullmatch(r"3\.\d{1,2}", value):
+            return value
+        raise self.fail(f"{value!r} is not a Python version like \"3.12\"", table, key)
+
+    def package(self, table: str, key: str) -> NormalizedName:
+        try:
+            req = Requirement(key)
+        except InvalidRequirement:
+            req = None
+        if req is None or req.extras or req.specifier or req.marker or req.url:
+            raise self.fail(f"{key!r} is not a plain package name", table, key)
+        name = canonicalize_name(req.name)
+        self.display.setdefault(name, req.name)
+        return name
+
+    def series(self, table: str, key: str, value: Any, index: int = 0) -> str:
+        if not isinstance(value, str):
+            raise self.fail(f"series must be a string like \"3.0\", got {value!r}", table, key, index)
+        try:
+            version = Version(value)
+        except InvalidVersion:
+            version = None
+        if (
+            version is None
+            or str(version.base_version) != value.strip()
+            or version.is_prerelease
+            or version.local
+            or len(version.release) > 3
+        ):
+            raise self.fail(
+                f"invalid series {value!r}: write the release-series prefix, e.g. \"3.0\" for 3.0.*",
+                table,
+                key,
+                index,
+            )
+        return value.strip()
+
+    def series_table(self, table: str, data: Any) -> dict[NormalizedName, str]:
+        if not isinstance(data, dict):
+            raise self.fail("must be a table of package = \"series\"", table)
+        result: dict[NormalizedName, str] = {}
+        for key, value in data.items():
+            name = self.package(table, key)
+            if name in result:
+                raise self.fail(f"package {key!r} listed twice", table, key)
+            result[name] = self.series(table, key, value)
+        return result
+
+    # -- the whole file -------------------------------------------------
+    def channel(self, data: dict[str, Any]) -> Channel:
+        for key in data:
+            if key not in _TOP_KEYS:
+                raise self.fail(f"unknown table {key!r}; allowed: {', '.join(sorted(_TOP_KEYS))}", key)
+        for key in ("channel", "python", "core", "extras"):
+            if key not in data:
+                raise ChannelError(f"{self.path}: missing required table [{key}]")
+
+        meta = data["channel"]
+        self.check_keys("channel", meta, "channel")
+        name = self.string("channel", meta, "name")
+        if name != self.path.stem:
+            raise self.fail(f"name {name!r} must match the file name {self.path.stem!r}", "channel", "name")
+        status = self.string("channel", meta, "status")
+        if status not in STATUSES:
+            raise self.fail(f"status {status!r} is not one of {', '.join(STATUSES)}", "channel", "status")
+        dates = {k: self.date("channel", meta, k) for k in ("freeze-date", "release-date", "bugfix-until", "security-until")}
+        order = list(dates)
+        for earlier, later in zip(order, order[1:]):
+            if dates[earlier] > dates[later]:
+                raise self.fail(
+                    f"{later} ({dates[later]}) is before {earlier} ({dates[earlier]}); dates must be in order "
+                    + " <= ".join(order),
+                    "channel",
+                    later,
+                )
+        serial = meta["serial"]
+        if not isinstance(serial, int) or isinstance(serial, bool) or serial < 0:
+            raise self.fail(f"serial must be a whole number >= 0, got {serial!r}", "channel", "serial")
+
+        py = data["python"]
+        self.check_keys("python", py, "python")
+        supported = py["supported"]
+        if not isinstance(supported, list) or not supported:
+            raise self.fail("supported must be a non-empty list like [\"3.11\", \"3.12\"]", "python", "supported")
+        pythons = tuple(self.python_version("python", "supported", v) for v in supported)
+        if len(set(pythons)) != len(pythons) or list(pythons) != sorted(pythons, key=Version):
+            raise self.fail("supported must list each Python once, oldest first", "python", "supported")
+        planned = tuple(self.python_version("python", "planned", v) for v in py.get("planned", []))
+        if set(planned) & set(pythons):
+            raise self.fail("a Python cannot be both supported and planned", "python", "planned")
+        default = self.python_version("python", "default", py["default"])
+        if default not in pythons:
+            raise self.fail(f"default {default} is not in supported {list(pythons)}", "python", "default")
+
+        core = self.series_table("core", data["core"])
+        missing = [p for p in CORE_PACKAGES if p not in core]
+        if missing:
+            raise self.fail(f"the core must freeze {', '.join(missing)}", "core")
+
+        extras_data = data["extras"]
+        if not isinstance(extras_data, dict):
+            raise self.fail("must be a table of extras", "extras")
+        all_extras_raw = extras_data.get("all")
+        extras: dict[str, dict[NormalizedName, str]] = {}
+        for extra, packages in extras_data.items():
+            if extra == "all":
+                continue
+            if not _EXTRA_NAME.match(extra):
+                raise self.fail(f"extra name {extra!r} must be lower-case letters, digits and '-'", f"extras.{extra}")
+            if not isinstance(packages, dict) or not packages:
+                raise self.fail("an extra is a non-empty table of package = \"series\"", f"extras.{extra}")
+            extras[extra] = self.series_table(f"extras.{extra}", packages)
+        if not isinstance(all_extras_raw, list):
+            raise self.fail("missing list all = [...] naming the extras of the 'all' extra", "extras", "all")
+        for extra in all_extras_raw:
+            if extra not in extras:
+                raise self.fail(
+                    f"'all' names unknown extra {extra!r}; known extras: {', '.join(sorted(extras))}",
+                    "extras",
+                    "all",
+                )
+        dependencies = self.series_table("dependencies", data.get("dependencies", {}))
+
+        # One series per package across the whole channel.
+        seen: dict[NormalizedName, tuple[str, str]] = {}
+        groups = [("core", core)] + [(f"extras.{k}", v) for k, v in extras.items()] + [("dependencies", dependencies)]
+        for table, packages in groups:
+            for pkg, ser in packages.items():
+                if pkg in seen and seen[pkg][1] != ser:
+                    raise self.fail(
+                        f"{pkg} is frozen at {ser} here but at {seen[pkg][1]} in [{seen[pkg][0]}]; "
+                        "one package has one series",
+                        table,
+                        self.display.get(pkg, pkg),
+                    )
+                seen.setdefault(pkg, (table, ser))
+
+        exceptions = []
+        for i, item in enumerate(data.get("exceptions", [])):
+            self.check_keys("exceptions", item, "exceptions", i)
+            pkg = canonicalize_name(self.string("exceptions", item, "package", i))
+            if pkg not in seen:
+                raise self.fail(f"exception for {pkg!r}, which the channel does not freeze", "exceptions", "package", i)
+            spec_text = item.get("python", "")
+            try:
+                spec = SpecifierSet(spec_text)
+            except InvalidSpecifier:
+                raise self.fail(f"python {spec_text!r} is not a version specifier like \">=3.13\"", "exceptions", "python", i) from None
+            exceptions.append(
+                SeriesException(
+                    package=pkg,
+                    series=self.series("exceptions", "series", item["series"], i),
+                    python=spec,
+                    reason=self.string("exceptions", item, "reason", i),
+                )
+            )
+        omitted = []
+        for i, item in enumerate(data.get("omitted", [])):
+            self.check_keys("omitted", item, "omitted", i)
+            omitted.append(Omission(**{k: self.string("omitted", item, k, i) for k in ("package", "extra", "reason")}))
+        risks = []
+        for i, item in enumerate(data.get("accepted-risks", [])):
+            self.check_keys("accepted-risks", item, "accepted-risks", i)
+            decided = self.date("accepted-risks", item, "decided", i)
+            expires = self.date("accepted-risks", item, "expires", i)
+            if expires < decided:
+                raise self.fail("expires is before decided", "accepted-risks", "expires", i)
+            risks.append(
+                AcceptedRisk(
+                    id=self.string("accepted-risks", item, "id", i),
+                    package=canonicalize_name(self.string("accepted-risks", item, "package", i)),
+                    reason=self.string("accepted-risks", item, "reason", i),
+                    decided=decided,
+                    by=self.string("accepted-risks", item, "by", i),
+                    expires=expires,
+                )
+            )
+
+        return Channel(
+            name=name,
+            path=self.path,
+            status=status,
+            freeze_date=dates["freeze-date"],
+            release_date=dates["release-date"],
+            bugfix_until=dates["bugfix-until"],
+            security_until=dates["security-until"],
+            serial=serial,
+            pythons=pythons,
+            planned_pythons=planned,
+            default_python=default,
+            core=core,
+            extras=extras,
+            all_extras=tuple(all_extras_raw),
+            dependencies=dependencies,
+            exceptions=tuple(exceptions),
+            omitted=tuple(omitted),
+            accepted_risks=tuple(risks),
+            summary=meta.get("summary", ""),
+            display_names=dict(self.display),
+        )

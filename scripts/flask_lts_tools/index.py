@@ -1,0 +1,138 @@
+"""The package index, as pip is configured to reach it: JSON API for release facts."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ._exceptions import PackageIndexError
+
+TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class Release:
+    version: Version
+    uploaded: _dt.datetime | None  # earliest file upload
+    requires_python: SpecifierSet | None
+    yanked: bool
+    yanked_reason: str | None
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    releases: dict[str, Release]
+
+    def in_series(self, series: str, include_yanked: bool = False) -> list[Release]:
+        spec = SpecifierSet(f"=={series}.*")
+        return sorted(
+            (r for r in self.releases.values() if spec.contains(r.version) and (include_yanked or not r.yanked)),
+            key=lambda r: r.version,
+        )
+
+
+@lru_cache(maxsize=1)
+def index_url() -> str:
+    """The simple index URL pip uses here: PIP_INDEX_URL, pip's configuration, else pip's default."""
+    if os.environ.get("PIP_INDEX_URL"):
+        return os.environ["PIP_INDEX_URL"].split()[0]
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    for scope in ("install", "global", ":env:"):
+        match = re.search(rf"^{re.escape(scope)}\.index-url='([^']+)'", out, re.M)
+        if match:
+            return match.group(1)
+    from pip._internal.models.index import PyPI  # pip's own default, never spelled out here
+
+    return PyPI.simple_url
+
+
+def json_api_base(simple_url: str | None = None) -> str:
+    url = (simple_url or index_url()).rstrip("/")
+    if url.endswith("/simple"):
+        return url[: -len("/simple")] + "/pypi"
+    raise PackageIndexError(
+        f"the package index {url} has no /simple suffix, so its JSON API location is unknown; "
+        "set PIP_INDEX_URL to an index that serves /pypi/<name>/json"
+    )
+
+
+def _parse_time(text: str | None) -> _dt.datetime | None:
+    if not text:
+        return None
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def parse_project(name: str, data: dict) -> Project:
+    releases: dict[str, Release] = {}
+    for version_text, files in data.get("releases", {}).items():
+        try:
+            version = Version(version_text)
+        except InvalidVersion:
+            continue
+        if not files:
+            continue
+        uploads = [t for t in (_parse_time(f.get("upload_time_iso_8601")) for f in files) if t]
+        requires = None
+        for f in files:
+            if f.get("requires_python"):
+                try:
+                    requires = SpecifierSet(f["requires_python"])
+                except InvalidSpecifier:
+                    requires = None
+                break
+        yanked = all(f.get("yanked") for f in files)
+        reason = next((f.get("yanked_reason") for f in files if f.get("yanked_reason")), None)
+        releases[str(version)] = Release(version, min(uploads) if uploads else None, requires, yanked, reason)
+    return Project(data.get("info", {}).get("name", name), releases)
+
+
+_cache: dict[str, Project] = {}
+
+
+def project(name: str, timeout: float = TIMEOUT) -> Project:
+    """Release facts of one project; PackageIndexError if unknown or the index is unreachable."""
+    key = canonicalize_name(name)
+    if key in _cache:
+        return _cache[key]
+    url = f"{json_api_base()}/{key}/json"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            data = json.load(response)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise PackageIndexError(f"package {name!r} does not exist on the package index; check its spelling") from None
+        raise PackageIndexError(f"the package index answered HTTP {exc.code} for {name!r}; try again later") from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise PackageIndexError(
+            f"the package index is unreachable ({reason}); check the network and pip's index configuration"
+        ) from None
+    result = parse_project(name, data)
+    _cache[key] = result
+    return result
+
+
+def projects(names: Iterable[str], workers: int = 8) -> dict[str, Project]:
+    names = list(names)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(names, pool.map(project, names)))

@@ -1,0 +1,325 @@
+"""Resolve a channel into constraints: pip-tools on each real interpreter, merged.
+
+`resolve(channel, interpreters)` returns a `ChannelResolution` (nothing written);
+`write_constraints(resolution, out_dir)` writes every file atomically, or none.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from packaging.utils import NormalizedName
+from packaging.version import Version
+
+from . import index
+from ._exceptions import ResolutionError
+from ._files import atomic_write_many
+from .channel import Channel, in_series
+from .constraints import Pin, Resolution, comment_block, environment, merge, parse_pins, render
+from .pythons import Interpreter
+from .toolenv import PIP_TOOLS_PAIR, TIMEOUT, tool_environment, venv_python
+
+UV_VERSION = "0.13.8"
+Log = Callable[[str], None]
+
+
+@dataclass
+class PythonResult:
+    python: str
+    interpreter: Interpreter
+    resolution: Resolution
+    seconds: float
+
+
+@dataclass
+class ChannelResolution:
+    channel: Channel
+    results: list[PythonResult]
+    merged: list[Pin]  # constraints: every package pinned on every Python
+    exact: list[Pin]  # requirements: a line only where the package was resolved
+    platform_pins: list[Pin] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def check_index(channel: Channel, log: Log) -> None:
+    """Every frozen package exists on the index and every series has a release."""
+    started = time.monotonic()
+    wanted = dict(channel.series)
+    projects = index.projects(sorted(wanted))
+    for name, series in wanted.items():
+        if not projects[name].in_series(series):
+            raise ResolutionError(
+                f"{channel.path}: {channel.display_name(name)} series {series} has no (unyanked) release on the "
+                f"package index; choose a series that exists"
+            )
+    for exc in channel.exceptions:
+        if not index.project(exc.package).in_series(exc.series):
+            raise ResolutionError(
+                f"{channel.path}: exception for {exc.package}: series {exc.series} has no release on the package index"
+            )
+    log(f"index: {len(wanted)} packages and their series found ({time.monotonic() - started:.1f}s)")
+
+
+def _input_files(channel: Channel, python: str, directory: Path) -> Path:
+    series_lines = []
+    for name in sorted(channel.series):
+        series_lines.append(f"{name}=={channel.allowed_series(name, python)}.*")
+    (directory / "series.txt").write_text("\n".join(series_lines) + "\n")
+    infile = directory / f"channel-{channel.name}.in"
+    infile.write_text("\n".join(channel.top_packages()) + "\n-c series.txt\n")
+    return infile
+
+
+def _conflict_summary(output: str) -> str:
+    lines = [l.strip() for l in output.splitlines()]
+    keep = []
+    capture = False
+    for line in lines:
+        if "conflict is caused by" in line or line.startswith("Could not find a version"):
+            capture = True
+        if capture and line:
+            if line.startswith(("To fix this", "Additionally", "Hint")):
+                break
+            keep.append(line)
+    if not keep:
+        keep = [l for l in lines if l and "WARNING: Location" not in l][-6:]
+    return " | ".join(keep)
+
+
+def _clean_via(via: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v for v in via if not v.startswith(("-r ", "-c ")))
+
+
+def compile_python(channel: Channel, interpreter: Interpreter, tools_root: Path, log: Log) -> PythonResult:
+    """pip-compile the full channel (core + every extra) on one real interpreter."""
+    python = interpreter.version
+    started = time.monotonic()
+    venv = tool_environment(interpreter, tools_root)
+    with tempfile.TemporaryDirectory(prefix=f"flask-lts-{channel.name}-py{python}-") as tmp:
+        directory = Path(tmp)
+        infile = _input_files(channel, python, directory)
+        cmd = [
+            str(venv_python(venv)), "-m", "piptools", "compile",
+            "--quiet", "--no-header", "--strip-extras", "--allow-unsafe",
+            "--no-emit-index-url", "--no-emit-find-links", "--generate-hashes",
+            "--output-file", "out.txt", infile.name,
+        ]  # fmt: skip
+        try:
+            proc = subprocess.run(cmd, cwd=directory, capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise ResolutionError(f"channel {channel.name} on Python {python}: pip-compile timed out after {TIMEOUT}s") from None
+        if proc.returncode != 0:
+            raise ResolutionError(
+                f"channel {channel.name} on Python {python}: the series cannot resolve together: "
+                + _conflict_summary(proc.stdout + proc.stderr)
+            )
+        pins = parse_pins((directory / "out.txt").read_text(), f"pip-compile output for Python {python}")
+    resolution = Resolution(python, {p.name: Pin(p.name, p.version, None, p.hashes, _clean_via(p.via)) for p in pins})
+    seconds = time.monotonic() - started
+    log(f"py{python}: pip-compile {len(pins)} pins in {seconds:.1f}s ({interpreter.path})")
+    return PythonResult(python, interpreter, resolution, seconds)
+
+
+def check_series(channel: Channel, results: Sequence[PythonResult], platform_pins: Sequence[Pin]) -> None:
+    """Every pin lies inside its frozen series (or a declared exception); otherwise stop."""
+    problems = []
+    for result in results:
+        for name, pin in sorted(result.resolution.pins.items()):
+            series = channel.allowed_series(name, result.python)
+            if series is None:
+                via = ", ".join(pin.via) or "the channel"
+                problems.append(
+                    f"{name}=={pin.version} (needed by {via} on Python {result.python}) is not frozen by the channel; "
+                    f"add it to [dependencies] in {channel.path}"
+                )
+            elif not in_series(pin.version, series):
+                problems.append(
+                    f"{name}=={pin.version} on Python {result.python} is outside its frozen series {series}; "
+                    f"declare an [[exceptions]] entry with its reason in {channel.path}"
+                )
+    for pin in platform_pins:
+        pythons = [p for p in channel.pythons if any(pin.applies(environment(p, plat, m)) for plat, m in _PLATFORM_GRID)]
+        series = channel.allowed_series(pin.name, pythons[0]) if pythons else None
+        if series is None:
+            problems.append(
+                f"{pin.name}=={pin.version} (needed on other platforms: {pin.marker}) is not frozen by the channel; "
+                f"add it to [dependencies] in {channel.path}"
+            )
+        elif not in_series(pin.version, series):
+            problems.append(f"{pin.name}=={pin.version} (other platforms) is outside its frozen series {series}")
+    if problems:
+        raise ResolutionError(f"channel {channel.name}: " + problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+
+
+_PLATFORM_GRID = [("linux", "x86_64"), ("linux", "aarch64"), ("win32", "AMD64"), ("darwin", "arm64"), ("darwin", "x86_64")]
+
+
+def universal_pins(channel: Channel, interpreter: Interpreter, uv: Path, log: Log) -> list[Pin]:
+    """uv's universal resolution, for the packages only other platforms need."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"flask-lts-{channel.name}-universal-") as tmp:
+        directory = Path(tmp)
+        infile = _input_files(channel, interpreter.version, directory)
+        cmd = [
+            str(uv), "pip", "compile", "--universal", "--quiet", "--no-header", "--no-annotate",
+            "--generate-hashes", "--python", str(interpreter.path), "--python-version", interpreter.version,
+            "--index-url", index.index_url(), "--output-file", "out.txt", infile.name,
+        ]  # fmt: skip
+        env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", UV_NO_CONFIG="1")
+        try:
+            proc = subprocess.run(cmd, cwd=directory, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        except subprocess.TimeoutExpired:
+            raise ResolutionError(f"channel {channel.name}: uv universal resolution timed out") from None
+        if proc.returncode != 0:
+            raise ResolutionError(
+                f"channel {channel.name}: uv universal resolution failed: " + " | ".join(proc.stderr.strip().splitlines()[-6:])
+            )
+        pins = parse_pins((directory / "out.txt").read_text(), "uv output")
+    log(f"universal: uv {len(pins)} lines in {time.monotonic() - started:.1f}s")
+    return pins
+
+
+def resolve(
+    channel: Channel,
+    interpreters: dict[str, Interpreter],
+    tools_root: Path,
+    uv: Path | None,
+    log: Log = print,
+    jobs: int = 2,
+) -> ChannelResolution:
+    """Resolve the channel on each supported Python (pip-tools) and merge; writes nothing."""
+    check_index(channel, log)
+    pythons = list(channel.pythons)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(lambda p: compile_python(channel, interpreters[p], tools_root, log), pythons))
+    resolved_names = {n for r in results for n in r.resolution.pins}
+    platform_pins: list[Pin] = []
+    notes: list[str] = []
+    if uv is not None:
+        for pin in universal_pins(channel, interpreters[pythons[0]], uv, log):
+            if pin.name in resolved_names:
+                continue
+            if any(pin.applies(environment(p, plat, m)) for p in pythons for plat, m in _PLATFORM_GRID):
+                platform_pins.append(pin)
+        if platform_pins:
+            notes.append(
+                "other platforms: " + ", ".join(f"{p.name}=={p.version} ; {p.marker}" for p in platform_pins)
+            )
+    check_series(channel, results, platform_pins)
+    merged = merge([r.resolution for r in results], platform_pins)
+    exact = merge([r.resolution for r in results], platform_pins, fill=False)
+    return ChannelResolution(channel, results, merged, exact, platform_pins, notes)
+
+
+# -- output ---------------------------------------------------------------------
+
+
+def _header(channel: Channel, title: str, usage: list[str], made_on: str) -> str:
+    flask = channel.core.get("flask")
+    werkzeug = channel.core.get("werkzeug")
+    lines = [
+        "",
+        title,
+        f"Channel {channel.name} ({channel.status}): Flask {flask} / Werkzeug {werkzeug} series;",
+        f"released {channel.release_date}, bug fixes until {channel.bugfix_until}, "
+        f"security fixes until {channel.security_until}.",
+        f"Supported Python: {', '.join(channel.pythons)}" + (f" (planned: {', '.join(channel.planned_pythons)})" if channel.planned_pythons else "") + ".",
+        "",
+        *usage,
+        "",
+        "This file is generated; do not edit it. Remake it with:",
+        f"    make resolve CHANNEL={channel.name}",
+        f"from channels/{channel.name}.toml (serial {channel.version}), resolved with "
+        f"{PIP_TOOLS_PAIR[1].replace('==', ' ')} ({PIP_TOOLS_PAIR[0].replace('==', ' ')})",
+        f"on each supported Python, other platforms cross-checked with uv {UV_VERSION} --universal.",
+        f"Made on {made_on}.",
+        "",
+    ]
+    return comment_block(lines)
+
+
+_MADE_ON = re.compile(r"^# Made on (\d{4}-\d{2}-\d{2})\.$", re.M)
+
+
+def _keep_date(path: Path, text_for: Callable[[str], str], today: str) -> str:
+    """Render with the old 'Made on' date when nothing else changed: reruns are byte-identical."""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        match = _MADE_ON.search(old)
+        if match and text_for(match.group(1)) == old:
+            return old
+    return text_for(today)
+
+
+def constraint_files(resolution: ChannelResolution, out_dir: Path, today: _dt.date | None = None) -> dict[Path, str]:
+    """Every file of the channel -> its text (nothing written)."""
+    channel = resolution.channel
+    today_s = (today or _dt.date.today()).isoformat()
+    files: dict[Path, str] = {}
+    pythons = ", ".join(channel.pythons)
+    merged_name = f"flask-lts-{channel.name}.txt"
+    hashed_name = f"flask-lts-{channel.name}-hashes.txt"
+
+    def add(path: Path, title: str, usage: list[str], pins: Sequence[Pin], hashes: bool) -> None:
+        files[path] = _keep_date(path, lambda d: render(_header(channel, title, usage, d), pins, hashes=hashes), today_s)
+
+    add(
+        out_dir / merged_name,
+        f"{merged_name}: Flask LTS {channel.name} constraints, one file for Python {pythons}",
+        [
+            "Use it as a constraints file; name only the packages you want:",
+            f"    pip install -c {merged_name} flask flask-login flask-sqlalchemy",
+            "Lines with python_version markers pin a package differently by Python.",
+        ],
+        resolution.merged,
+        False,
+    )
+    add(
+        out_dir / hashed_name,
+        f"{hashed_name}: Flask LTS {channel.name}, every pin with its hashes (Python {pythons})",
+        [
+            "A requirements file for a hash-checked install of the whole channel:",
+            f"    pip install --require-hashes -r {hashed_name}",
+            "As a constraints file (-c) it works only with pip >= 26.1 and only when it covers",
+            "everything installed; older pip refuses it. See docs/constraints.md.",
+        ],
+        resolution.exact,
+        True,
+    )
+    for result in resolution.results:
+        py = result.python
+        pins = sorted(result.resolution.pins.values(), key=lambda p: p.name)
+        per = out_dir / channel.name / f"py{py}.txt"
+        add(
+            per,
+            f"{channel.name}/py{py}.txt: Flask LTS {channel.name} constraints for Python {py} only",
+            [f"    pip install -c py{py}.txt flask flask-login"],
+            pins,
+            False,
+        )
+        add(
+            out_dir / channel.name / f"py{py}-hashes.txt",
+            f"{channel.name}/py{py}-hashes.txt: Flask LTS {channel.name} for Python {py}, with hashes",
+            [
+                f"    pip install --require-hashes -r py{py}-hashes.txt   (the whole channel)",
+                "As -c only with pip >= 26.1 (Python >= 3.10); see docs/constraints.md.",
+            ],
+            pins,
+            True,
+        )
+    return files
+
+
+def write_constraints(resolution: ChannelResolution, out_dir: Path, today: _dt.date | None = None) -> list[Path]:
+    files = constraint_files(resolution, out_dir, today)
+    atomic_write_many(files)
+    return sorted(files)

@@ -1,0 +1,60 @@
+"""Per-Python tool environments: pip-tools must run on each real interpreter.
+
+pip and pip-tools break each other across versions (see docs), so the pair is
+pinned here and installed into `.cache/tools/py<X.Y>` once, then reused while
+its stamp matches.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ._exceptions import ToolEnvironmentError
+from .pythons import Interpreter
+
+# The newest pair that installs on every Python from 3.8 to 3.13 (pip 25.0.1 is
+# the last pip for 3.8; pip-tools 7.4.1 works with pip 25.0-25.2).
+PIP_TOOLS_PAIR = ("pip==25.0.1", "pip-tools==7.4.1")
+TIMEOUT = 600
+
+
+def bin_dir(venv: Path) -> Path:
+    return venv / ("Scripts" if sys.platform == "win32" else "bin")
+
+
+def venv_python(venv: Path) -> Path:
+    return bin_dir(venv) / ("python.exe" if sys.platform == "win32" else "python")
+
+
+def run(cmd: list[str], what: str, timeout: float = TIMEOUT, **kwargs) -> subprocess.CompletedProcess[str]:
+    """Run a subprocess with a timeout; raise ToolEnvironmentError with its output on failure."""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
+    except subprocess.TimeoutExpired:
+        raise ToolEnvironmentError(f"{what}: timed out after {timeout:.0f}s") from None
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise ToolEnvironmentError(f"{what}: failed (exit {proc.returncode}):\n{tail}")
+    return proc
+
+
+def tool_environment(interpreter: Interpreter, root: Path) -> Path:
+    """A venv on `interpreter` with the pinned pip / pip-tools pair; created on first use."""
+    venv = root.resolve() / f"py{interpreter.version}"
+    stamp = venv / "flask-lts-tools.stamp"
+    wanted = f"{interpreter.full_version} {' '.join(PIP_TOOLS_PAIR)}\n"
+    if stamp.exists() and stamp.read_text() == wanted and venv_python(venv).exists():
+        return venv
+    if venv.exists():
+        shutil.rmtree(venv)
+    what = f"tool environment for Python {interpreter.version}"
+    run([str(interpreter.path), "-m", "venv", str(venv)], what)
+    run(
+        [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PIP_TOOLS_PAIR],
+        what,
+    )
+    stamp.write_text(wanted)
+    return venv
