@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import json
 import os
 import sys
 import time
@@ -141,6 +142,121 @@ def add_new_channel(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_new_channel)
 
 
+# -- verify ---------------------------------------------------------------------
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .pythons import find_interpreters, parse_python_options
+    from .report import report_path, summary_markdown, write_result, write_summary
+    from .verify import STAGES, Options, Problem, StageResult, VerifyResult, load_set, verify
+
+    progress = Progress()
+    if bool(args.channel) == bool(args.constraints):
+        raise FlaskLTSError("verify: give exactly one of --channel NAME or --constraints FILE")
+    channel = None
+    if args.channel:
+        channel = load_channel(find_channel_file(args.channel, args.channels_dir))
+        source = args.constraints_dir / f"flask-lts-{channel.name}.txt"
+    else:
+        source = Path(args.constraints)
+    pinned = load_set(source, channel, name=args.name)
+    wanted: list[str] = []
+    explicit = {}
+    for value in args.python or []:
+        if "=" in value or "/" in value:
+            explicit.update(parse_python_options([value]))
+            wanted.append(next(reversed(explicit)))
+        else:
+            wanted.append(value)
+    if not wanted:
+        if channel is None:
+            raise FlaskLTSError("verify --constraints: name the Python with --python X.Y")
+        wanted = list(channel.pythons)
+    if channel is not None:
+        unclaimed = [p for p in wanted if p not in channel.pythons]
+        if unclaimed:
+            raise FlaskLTSError(
+                f"channel {channel.name} does not claim Python {', '.join(unclaimed)} (it claims {', '.join(channel.pythons)})"
+            )
+    stages = list(STAGES) if not args.stages else [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        raise FlaskLTSError(f"verify: unknown stage {unknown[0]!r}; stages are {', '.join(STAGES)}")
+    known = args.known_failures
+    if known is None and channel is not None:
+        candidate = args.channels_dir / "known-failures" / f"{channel.name}.toml"
+        known = candidate if candidate.exists() else None
+    options = Options(
+        stages=stages, workdir=args.work_dir, apps_dirs=args.apps or [Path("tests/compat")],
+        known_failures=known, strict=args.strict,
+    )  # fmt: skip
+    found, skipped = find_interpreters(wanted, explicit)
+    results: list[VerifyResult] = []
+    for python in wanted:
+        if python in skipped:
+            reason = "; ".join(skipped[python])
+            progress(f"skipped: interpreter not found ({reason})", f"{pinned.name} py{python}")
+            missing = VerifyResult(pinned.name, str(source), python, "not found", "")
+            missing.stages.append(StageResult("install", "error", problems=[Problem(f"Python {python} not found: {reason}")]))
+            results.append(missing)
+        else:
+            progress(f"interpreter {found[python].full_version} ({found[python].path})", f"{pinned.name} py{python}")
+
+    def one(python: str) -> VerifyResult:
+        return verify(pinned, found[python], options, progress.scoped(f"{pinned.name} py{python}"))
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results += list(pool.map(one, [p for p in wanted if p in found]))
+    reports = []
+    for result in results:
+        path = write_result(result, args.reports_dir)
+        progress(f"report {path}")
+        reports.append(json.loads(path.read_text()))
+    all_reports = []
+    for python in (channel.pythons if channel else wanted):
+        path = report_path(args.reports_dir, pinned.name, python)
+        if path.exists():
+            all_reports.append(json.loads(path.read_text()))
+    write_summary(all_reports, args.reports_dir / pinned.name / "summary.md")
+    print(summary_markdown(reports))
+    return 0 if all(r.status == "pass" for r in results) else 1
+
+
+def add_verify(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("verify", help="verify a channel or any pinned set in fresh environments")
+    p.add_argument("--channel", help="channel name (verifies constraints/flask-lts-<name>.txt)")
+    p.add_argument("--constraints", help="any fully pinned file (constraints or pip freeze)")
+    p.add_argument("--name", help="report name for --constraints (default: the file's stem)")
+    p.add_argument("--python", action="append", metavar="X.Y[=PATH]", help="Python(s) to verify on (default: the channel's)")
+    p.add_argument("--stages", help="comma-separated subset of: install,pip-check,imports,apps,upstream")
+    p.add_argument("--strict", action="store_true", help="warnings fail the stage")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="Pythons verified at once")
+    p.add_argument("--apps", action="append", type=Path, help="directory of app test modules (repeatable)")
+    p.add_argument("--known-failures", type=Path, help="known upstream failures (TOML)")
+    p.add_argument("--constraints-dir", type=Path, default=Path("constraints"))
+    p.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    p.add_argument("--work-dir", type=Path, default=Path(".cache/verify"))
+    p.set_defaults(func=cmd_verify)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .report import load_reports, summary_markdown, write_summary
+
+    reports = load_reports(args.paths)
+    text = write_summary(reports, args.output) if args.output else summary_markdown(reports)
+    print(text)
+    return 0 if all(r["status"] == "pass" for r in reports) else 1
+
+
+def add_merge(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("merge-reports", help="combine verification JSON reports into one summary")
+    p.add_argument("paths", nargs="+", type=Path, help="report files or directories")
+    p.add_argument("-o", "--output", type=Path, help="write the Markdown summary here")
+    p.set_defaults(func=cmd_merge)
+
+
 # -- entry point ----------------------------------------------------------------
 
 
@@ -151,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add_resolve(sub)
     add_new_channel(sub)
+    add_verify(sub)
+    add_merge(sub)
     for name in ("audit",):
         try:
             module = __import__(f"flask_lts_tools.{name}", fromlist=["add_arguments", "run"])

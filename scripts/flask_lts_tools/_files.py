@@ -21,6 +21,8 @@ def atomic_write_many(files: Mapping[Path, str]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
+            # mkstemp makes 0600 files; published artefacts are world-readable.
+            os.chmod(tmp, 0o644)
             staged.append((tmp, path))
         for tmp, path in staged:
             os.replace(tmp, path)

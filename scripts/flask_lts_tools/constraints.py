@@ -273,7 +273,7 @@ def merge(
     for pin in extra_platform_pins:
         if pin.name not in known:
             merged.append(pin)
-    merged.sort(key=lambda p: (p.name, Version(p.version)))
+    merged.sort(key=lambda p: p.name)  # stable: within a package, oldest Pythons first
     check_exclusive(merged, pythons)
     return merged
 

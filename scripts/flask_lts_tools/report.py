@@ -1,0 +1,104 @@
+"""Verification reports: one JSON file per (set, Python), a Markdown summary next to them,
+and `merge` to combine results that CI produced on separate machines."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from packaging.version import Version
+
+from ._exceptions import FlaskLTSError
+from ._files import atomic_write
+from .verify import STAGES, VerifyResult
+
+
+class ReportError(FlaskLTSError):
+    """A report file is missing or is not a verification report."""
+
+
+def report_path(reports_dir: Path, set_name: str, python: str) -> Path:
+    return reports_dir / set_name / f"py{python}.json"
+
+
+def write_result(result: VerifyResult, reports_dir: Path) -> Path:
+    path = report_path(reports_dir, result.set_name, result.python)
+    atomic_write(path, json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def load_reports(paths: Iterable[Path]) -> list[dict]:
+    reports = []
+    for path in paths:
+        files = sorted(path.glob("py*.json")) if path.is_dir() else [path]
+        for file in files:
+            try:
+                data = json.loads(file.read_text())
+            except (OSError, json.JSONDecodeError) as exc:
+                raise ReportError(f"{file}: not a readable verification report ({exc})") from None
+            if not isinstance(data, dict) or data.get("schema") != 1 or "stages" not in data:
+                raise ReportError(f"{file}: not a verification report (schema 1 expected)")
+            reports.append(data)
+    if not reports:
+        raise ReportError("no verification reports found; run make verify first")
+    return reports
+
+
+def _cell(stage: dict | None) -> str:
+    if stage is None:
+        return "-"
+    if stage["status"] == "skip":
+        return "skip"
+    return f"{stage['status']} {stage['seconds']:.0f}s"
+
+
+def summary_markdown(reports: Sequence[dict]) -> str:
+    """Rows = stages, columns = Pythons; then the problems and the warnings, per Python."""
+    by_set: dict[str, list[dict]] = {}
+    for r in reports:
+        by_set.setdefault(r["set_name"], []).append(r)
+    out: list[str] = []
+    for set_name, group in sorted(by_set.items()):
+        group.sort(key=lambda r: Version(r["python"]))
+        pythons = [r["python"] for r in group]
+        out.append(f"## Verification of {set_name}")
+        out.append("")
+        out.append(f"Source: `{group[0]['source']}`; started {min(r['started'] for r in group)}.")
+        out.append("")
+        header = "| stage | " + " | ".join(f"py{p}" for p in pythons) + " |"
+        out += [header, "|" + "---|" * (len(pythons) + 1)]
+        for stage_name in STAGES:
+            cells = [_cell(next((s for s in r["stages"] if s["name"] == stage_name), None)) for r in group]
+            out.append(f"| {stage_name} | " + " | ".join(cells) + " |")
+        out.append("| **total** | " + " | ".join(f"**{r['status']}** {r['seconds']:.0f}s" for r in group) + " |")
+        problems = [
+            (r["python"], s["name"], p)
+            for r in group for s in r["stages"] for p in s["problems"]
+        ]  # fmt: skip
+        if problems:
+            out += ["", "### Problems", ""]
+            for python, stage_name, p in problems[:60]:
+                where = " ".join(x for x in (p.get("package"), p.get("module"), p.get("test")) if x)
+                first = p["message"].strip().splitlines()[0] if p["message"].strip() else ""
+                out.append(f"- py{python} {stage_name}: {where + ': ' if where else ''}{first[:300]}")
+            if len(problems) > 60:
+                out.append(f"- … and {len(problems) - 60} more (see the JSON reports)")
+        warnings: Counter[tuple[str, str, str]] = Counter()
+        for r in group:
+            for s in r["stages"]:
+                for w in s["warnings"]:
+                    warnings[(w["origin"], w["category"], w["message"].splitlines()[0][:160] if w["message"] else "")] += w["count"]
+        if warnings:
+            out += ["", "### Warnings (by origin; they forecast the next break)", "", "| origin | category | message | count |", "|---|---|---|---|"]
+            for (origin, category, message), count in sorted(warnings.items(), key=lambda kv: (-kv[1], kv[0]))[:40]:
+                out.append(f"| {origin} | {category} | {message.replace('|', '/')} | {count} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_summary(reports: Sequence[dict], path: Path) -> str:
+    text = summary_markdown(reports)
+    atomic_write(path, text)
+    return text

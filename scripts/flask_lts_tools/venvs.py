@@ -1,0 +1,90 @@
+"""Fresh virtual environments and the commands run in them, each with a timeout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from .pythons import Interpreter
+from .toolenv import venv_python
+
+
+@dataclass
+class Outcome:
+    """What one subprocess did: exit code (None on timeout), output, seconds."""
+
+    cmd: list[str]
+    returncode: int | None
+    stdout: str
+    stderr: str
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 25) -> str:
+        text = (self.stdout + "\n" + self.stderr).strip().splitlines()
+        text = [l for l in text if "WARNING: Location" not in l]
+        return "\n".join(text[-lines:])
+
+
+def run(cmd: Sequence[str], timeout: float, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Outcome:
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            list(cmd), cwd=cwd, capture_output=True, text=True, timeout=timeout,
+            env=dict(os.environ, **(env or {})), stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        return Outcome(list(cmd), proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+        return Outcome(list(cmd), None, out, err + f"\ntimed out after {timeout:.0f}s", time.monotonic() - started)
+
+
+@dataclass
+class Environment:
+    """A virtual environment on a real interpreter."""
+
+    path: Path
+    interpreter: Interpreter
+
+    @property
+    def python(self) -> str:
+        return str(venv_python(self.path))
+
+    def pip(self, *args: str, timeout: float = 1800, env: Mapping[str, str] | None = None) -> Outcome:
+        return run([self.python, "-m", "pip", "--disable-pip-version-check", "--no-input", *args], timeout, env=env)
+
+    def freeze(self) -> dict[str, str]:
+        """Installed distributions (canonical name -> version), pip/setuptools/wheel left out."""
+        import json
+
+        from packaging.utils import canonicalize_name
+
+        out = self.pip("list", "--format=json", timeout=120)
+        if not out.ok:
+            return {}
+        skip = {"pip", "setuptools", "wheel", "distribute"}
+        return {
+            canonicalize_name(d["name"]): d["version"]
+            for d in json.loads(out.stdout)
+            if canonicalize_name(d["name"]) not in skip
+        }
+
+
+def create(path: Path, interpreter: Interpreter, timeout: float = 300) -> Environment | Outcome:
+    """A brand-new venv at `path` (an old one is removed first), or the failed Outcome."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    outcome = run([str(interpreter.path), "-m", "venv", str(path)], timeout)
+    if not outcome.ok:
+        return outcome
+    return Environment(path, interpreter)

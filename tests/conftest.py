@@ -1,0 +1,103 @@
+"""Shared test helpers: small channel files written on the fly, the toolkit's CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
+
+# The compat apps and negative-control apps run inside target environments,
+# driven by the verifier; they are not part of this suite.
+collect_ignore = ["compat", "data"]
+
+CORE_2024 = {
+    "flask": "3.0",
+    "werkzeug": "3.0",
+    "jinja2": "3.1",
+    "markupsafe": "2.1",
+    "itsdangerous": "2.2",
+    "click": "8.1",
+    "blinker": "1.8",
+}
+
+
+def channel_text(
+    name: str = "t",
+    pythons: tuple[str, ...] = ("3.11",),
+    core: dict[str, str] | None = None,
+    extras: dict[str, dict[str, str]] | None = None,
+    dependencies: dict[str, str] | None = None,
+    extra: str = "",
+    dates: tuple[str, str, str, str] = ("2024-06-30", "2024-07-31", "2026-07-31", "2027-07-31"),
+) -> str:
+    core = CORE_2024 if core is None else core
+    extras = {"login": {"flask-login": "0.6"}} if extras is None else extras
+    dependencies = {} if dependencies is None else dependencies
+    lines = [
+        "[channel]",
+        f'name = "{name}"',
+        'status = "supported"',
+        f"freeze-date = {dates[0]}",
+        f"release-date = {dates[1]}",
+        f"bugfix-until = {dates[2]}",
+        f"security-until = {dates[3]}",
+        "serial = 0",
+        "",
+        "[python]",
+        "supported = [" + ", ".join(f'"{p}"' for p in pythons) + "]",
+        f'default = "{pythons[-1]}"',
+        "",
+        "[core]",
+        *(f'{k} = "{v}"' for k, v in core.items()),
+        "",
+        "[extras]",
+        "all = [" + ", ".join(f'"{e}"' for e in extras) + "]",
+    ]
+    for extra_name, packages in extras.items():
+        lines += ["", f"[extras.{extra_name}]", *(f'{k} = "{v}"' for k, v in packages.items())]
+    lines += ["", "[dependencies]", *(f'{k} = "{v}"' for k, v in dependencies.items())]
+    return "\n".join(lines) + "\n" + extra
+
+
+@pytest.fixture
+def write_channel(tmp_path: Path):
+    def write(text: str | None = None, name: str = "t", **kwargs) -> Path:
+        directory = tmp_path / "channels"
+        directory.mkdir(exist_ok=True)
+        path = directory / f"{name}.toml"
+        path.write_text(text if text is not None else channel_text(name=name, **kwargs))
+        return path
+
+    return write
+
+
+def run_tools(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """The toolkit's command line, as a maintainer runs it."""
+    full_env = dict(os.environ, PYTHONPATH=str(SCRIPTS), **(env or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "flask_lts_tools", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """A user error: non-zero exit, no traceback, one 'error:' line naming the problem."""
+    assert proc.returncode not in (0, None), proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
+    assert len(errors) == 1, proc.stderr
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+    return errors[0]
