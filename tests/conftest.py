@@ -101,3 +101,17 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str)
     for needle in needles:
         assert needle in errors[0], errors[0]
     return errors[0]
+
+
+def installed_versions(pip: list[str]) -> dict[str, str]:
+    """canonical name -> version of what a venv's pip lists, pip/setuptools/wheel left out."""
+    import json
+
+    from packaging.utils import canonicalize_name
+
+    out = subprocess.run([*pip, "list", "--format=json"], capture_output=True, text=True, check=True, timeout=120)
+    return {
+        canonicalize_name(d["name"]): d["version"]
+        for d in json.loads(out.stdout)
+        if canonicalize_name(d["name"]) not in {"pip", "setuptools", "wheel", "distribute"}
+    }

@@ -221,7 +221,7 @@ def select_apps(dirs: Sequence[Path], installed: Sequence[str]) -> tuple[list[Pa
     chosen, skipped = [], []
     have = set(installed)
     for directory in dirs:
-        for path in sorted(directory.glob("test_*.py")):
+        for path in sorted({*directory.glob("test_*.py"), *directory.glob("*_app.py")}):
             requires = app_requirements(path)
             if requires is None:
                 skipped.append(f"{path.name}: no REQUIRES list")
@@ -289,7 +289,9 @@ def stage_apps(ctx: Context) -> StageResult:
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     for path in chosen:
-        shutil.copy2(path, directory / path.name)
+        # pytest collects test_*.py only; negative-control apps are named *_app.py
+        name = path.name if path.name.startswith("test_") else f"test_{path.name}"
+        shutil.copy2(path, directory / name)
     out, problems, counts, warnings = run_pytest(ctx, directory, "apps")
     if out.returncode is None:
         problems.append(Problem("pytest timed out: " + out.tail(5)))

@@ -3,20 +3,18 @@ pinned, on its lowest and highest Python (every Python with FLASK_LTS_PYTHONS=al
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, installed_versions
 from flask_lts_tools.channel import load_channel
 from flask_lts_tools.constraints import pins_for, read_pins
 from flask_lts_tools.pythons import require_interpreters
 
 pytestmark = pytest.mark.integration
-BASE = {"pip", "setuptools", "wheel", "distribute"}
 
 
 def cases() -> list[tuple[str, str]]:
@@ -42,9 +40,7 @@ def test_constraints_file_installs_the_exact_pins(tmp_path: Path, channel_name: 
         capture_output=True, text=True, timeout=1500,
     )  # fmt: skip
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
-    listed = subprocess.run([*pip, "list", "--format=json", "--disable-pip-version-check"], capture_output=True, text=True, check=True)
-    installed = {d["name"].lower().replace("_", "-"): d["version"] for d in json.loads(listed.stdout)}
-    installed = {k: v for k, v in installed.items() if k not in BASE}
+    installed = installed_versions(pip)
     for name in channel.top_packages():
         assert name in installed, f"{name} not installed"
     wrong = {n: (v, expected[n].version if n in expected else None) for n, v in installed.items() if n not in expected or expected[n].version != v}

@@ -1,0 +1,42 @@
+"""Flask-Bcrypt: a password hashed and checked."""
+
+REQUIRES = ["flask-bcrypt", "bcrypt"]
+
+import pytest
+from flask import Flask
+from flask_bcrypt import Bcrypt
+
+
+@pytest.fixture
+def app():
+    app = Flask(__name__)
+    app.config["BCRYPT_LOG_ROUNDS"] = 4  # the minimum: keeps the test fast
+    app.bcrypt = Bcrypt(app)
+    return app
+
+
+def test_hash_and_check(app):
+    bcrypt = app.bcrypt
+    pw_hash = bcrypt.generate_password_hash("correct horse")
+    assert pw_hash.decode().startswith("$2b$04$")
+    assert bcrypt.check_password_hash(pw_hash, "correct horse")
+    assert bcrypt.check_password_hash(pw_hash.decode(), "correct horse")
+    assert not bcrypt.check_password_hash(pw_hash, "battery staple")
+    # Salted: the same password hashes differently each time.
+    assert bcrypt.generate_password_hash("correct horse") != pw_hash
+
+
+def test_unicode_password(app):
+    pw_hash = app.bcrypt.generate_password_hash("pässwörd✓")
+    assert app.bcrypt.check_password_hash(pw_hash, "pässwörd✓")
+    assert not app.bcrypt.check_password_hash(pw_hash, "passwort")
+
+
+def test_long_passwords_with_handle_long_passwords(app):
+    # bcrypt reads only 72 bytes; Flask-Bcrypt's option pre-hashes so every byte counts.
+    app.config["BCRYPT_HANDLE_LONG_PASSWORDS"] = True
+    bcrypt = Bcrypt(app)
+    long_pw = "x" * 100
+    pw_hash = bcrypt.generate_password_hash(long_pw)
+    assert bcrypt.check_password_hash(pw_hash, long_pw)
+    assert not bcrypt.check_password_hash(pw_hash, "x" * 99 + "y")

@@ -1,0 +1,52 @@
+"""Flask-Limiter with in-memory storage: a limit that trips with 429."""
+
+REQUIRES = ["flask-limiter"]
+
+import pytest
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+
+@pytest.fixture
+def client():
+    app = Flask(__name__)
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", headers_enabled=True)
+
+    @app.get("/ping")
+    @limiter.limit("2 per minute")
+    def ping():
+        return "pong"
+
+    @app.get("/free")
+    @limiter.exempt
+    def free():
+        return "free"
+
+    return app.test_client()
+
+
+def test_limit_trips(client):
+    assert client.get("/ping").status_code == 200
+    resp = client.get("/ping")
+    assert resp.status_code == 200
+    assert resp.headers["X-RateLimit-Limit"] == "2"
+    assert resp.headers["X-RateLimit-Remaining"] == "0"
+
+    resp = client.get("/ping")
+    assert resp.status_code == 429
+    assert "2 per 1 minute" in resp.text
+    assert int(resp.headers["Retry-After"]) > 0
+
+
+def test_limit_is_per_client_address(client):
+    for _ in range(2):
+        client.get("/ping")
+    assert client.get("/ping").status_code == 429
+    other = client.get("/ping", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert other.status_code == 200
+
+
+def test_exempt_view(client):
+    for _ in range(5):
+        assert client.get("/free").status_code == 200
