@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ._exceptions import FlaskLTSError
+from ._output import markdown_table as table
 from .channel import find_channel_file, load_channel
 
 Command = Callable[[argparse.Namespace], int]
@@ -30,14 +31,6 @@ class Progress:
 
     def scoped(self, scope: str) -> Callable[[str], None]:
         return lambda message: self(message, scope)
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain Markdown table, readable in a terminal and in a file."""
-    cells = [[str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    line = lambda row: "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"  # noqa: E731
-    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells)])
 
 
 def channel_names(args: argparse.Namespace) -> list[str]:

@@ -43,3 +43,9 @@ class ToolEnvironmentError(FlaskLTSError):
     """A tool environment (pip-tools, uv) could not be created."""
 
     exit_code = 7
+
+
+class AdvisoryDatabaseError(FlaskLTSError):
+    """The advisory database is missing, empty, or holds a malformed OSV record (names the file)."""
+
+    exit_code = 8

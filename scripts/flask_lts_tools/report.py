@@ -32,6 +32,8 @@ def write_result(result: VerifyResult, reports_dir: Path) -> Path:
 def load_reports(paths: Iterable[Path]) -> list[dict]:
     reports = []
     for path in paths:
+        if not path.exists():
+            raise ReportError(f"{path}: no such file or directory; give report files or their folders")
         files = sorted(path.glob("py*.json")) if path.is_dir() else [path]
         for file in files:
             try:

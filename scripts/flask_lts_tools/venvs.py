@@ -34,12 +34,23 @@ class Outcome:
         return "\n".join(text[-lines:])
 
 
+# Variables of the calling interpreter that must not leak into a target environment.
+_ISOLATE = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__")
+
+
+def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _ISOLATE}
+    env.update(extra or {})
+    return env
+
+
 def run(cmd: Sequence[str], timeout: float, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Outcome:
+    """Run in a clean environment (the toolkit's PYTHONPATH never leaks in), with a timeout."""
     started = time.monotonic()
     try:
         proc = subprocess.run(
             list(cmd), cwd=cwd, capture_output=True, text=True, timeout=timeout,
-            env=dict(os.environ, **(env or {})), stdin=subprocess.DEVNULL,
+            env=clean_environ(env), stdin=subprocess.DEVNULL,
         )  # fmt: skip
         return Outcome(list(cmd), proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
     except subprocess.TimeoutExpired as exc:
