@@ -20,7 +20,7 @@ STRICT ?=
 VERIFY_ARGS = $(if $(CHANNEL),--channel $(CHANNEL),) $(if $(CONSTRAINTS),--constraints $(CONSTRAINTS),) \
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,)
 
-.PHONY: help venv resolve resolve-check new-channel verify verify-all merge-reports bench-resolve bench-verify test test-unit audit clean
+.PHONY: help venv resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify test test-unit audit clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
@@ -28,6 +28,7 @@ help:
 	@echo "make new-channel CHANNEL=2028 FREEZE=2028-06-30   propose a channel file"
 	@echo "make verify CHANNEL=2024 [PYTHON=3.12] [STAGES=install,imports] [STRICT=1]"
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
+	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
 	@echo "make test                     the test suite (unit + integration)"
 
@@ -66,6 +67,9 @@ bench-resolve: $(STAMP)
 bench-verify: $(STAMP)
 	$(BIN)/python bench/bench.py verify $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),)
 	$(BIN)/python bench/bench.py verify --cold $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),)
+
+refresh: $(STAMP)
+	$(TOOLS) refresh $(or $(CHANNEL),$(error CHANNEL=name is required)) $(if $(DRY_RUN),--dry-run,) $(if $(STAGES),--stages $(STAGES),)
 
 new-channel: $(STAMP)
 	$(TOOLS) new-channel $(CHANNEL) --freeze-date $(FREEZE)

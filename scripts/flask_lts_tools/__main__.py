@@ -250,6 +250,71 @@ def add_merge(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_merge)
 
 
+# -- refresh ----------------------------------------------------------------------
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .pythons import parse_python_options, require_interpreters
+    from .refresh import apply, changes_table, plan
+    from .report import write_result
+    from .verify import STAGES, Options, load_set, verify
+
+    progress = Progress()
+    channel = load_channel(find_channel_file(args.channel, args.channels_dir))
+    current = args.constraints_dir / f"flask-lts-{channel.name}.txt"
+    interpreters = require_interpreters(channel.pythons, parse_python_options(args.python or []), f"channel {channel.name}")
+    advisories = None
+    if not args.no_advisories:
+        from .audit import default_advisory_dirs, load_advisories
+
+        dirs = args.advisories or default_advisory_dirs()
+        advisories = load_advisories(*dirs) if dirs else None
+    uv = None if args.no_universal else Path(__import__("uv").find_uv_bin())
+    log = progress.scoped(f"refresh {channel.name}")
+    refresh_plan = plan(channel, current, interpreters, args.tools_dir, uv, advisories, log, jobs=args.jobs)
+    for line in refresh_plan.yanked:
+        log(f"WARNING: {line}")
+    print(changes_table(refresh_plan))
+    if not refresh_plan.changes or args.dry_run:
+        return 0
+    stages = [s.strip() for s in args.stages.split(",")] if args.stages else list(STAGES)
+    new_channel = refresh_plan.new_channel
+
+    def verify_candidate(path: Path) -> list[dict]:
+        pinned = load_set(path, new_channel, name=f"{channel.name}-candidate")
+        known = args.channels_dir / "known-failures" / f"{channel.name}.toml"
+        options = Options(stages=stages, workdir=args.work_dir, known_failures=known if known.exists() else None)
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            results = list(pool.map(
+                lambda p: verify(pinned, interpreters[p], options, progress.scoped(f"candidate {channel.name} py{p}")),
+                channel.pythons,
+            ))  # fmt: skip
+        return [json.loads(write_result(r, args.reports_dir).read_text()) for r in results]
+
+    for path in apply(refresh_plan, args.constraints_dir, verify_candidate):
+        progress(f"wrote {path}")
+    progress(f"channel {channel.name} is now serial {new_channel.version}")
+    return 0
+
+
+def add_refresh(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("refresh", help="bring in patch releases inside the frozen series, after re-verifying")
+    p.add_argument("channel")
+    p.add_argument("--dry-run", action="store_true", help="show the changes and stop")
+    p.add_argument("--python", action="append", metavar="X.Y=PATH")
+    p.add_argument("--stages", help="verification stages for the candidate (default: all)")
+    p.add_argument("--advisories", action="append", type=Path, help="OSV advisory directory (repeatable)")
+    p.add_argument("--no-advisories", action="store_true")
+    p.add_argument("--no-universal", action="store_true")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--constraints-dir", type=Path, default=Path("constraints"))
+    p.add_argument("--reports-dir", type=Path, default=Path("reports"))
+    p.add_argument("--work-dir", type=Path, default=Path(".cache/verify"))
+    p.set_defaults(func=cmd_refresh)
+
+
 # -- entry point ----------------------------------------------------------------
 
 
@@ -262,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_new_channel(sub)
     add_verify(sub)
     add_merge(sub)
+    add_refresh(sub)
     for name in ("audit",):
         try:
             module = __import__(f"flask_lts_tools.{name}", fromlist=["add_arguments", "run"])

@@ -67,6 +67,12 @@ def index_url() -> str:
 
 
 def json_api_base(simple_url: str | None = None) -> str:
+    """Where `<base>/<name>/json` answers: FLASK_LTS_JSON_API, else the index's /pypi.
+
+    A local pypiserver serves `/<name>/json` at its root: set FLASK_LTS_JSON_API to it.
+    """
+    if os.environ.get("FLASK_LTS_JSON_API") and simple_url is None:
+        return os.environ["FLASK_LTS_JSON_API"].rstrip("/")
     url = (simple_url or index_url()).rstrip("/")
     if url.endswith("/simple"):
         return url[: -len("/simple")] + "/pypi"

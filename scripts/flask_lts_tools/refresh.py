@@ -1,0 +1,234 @@
+"""Refresh a channel: bring in new patch releases inside its frozen series, after
+re-verifying the whole set; bump the serial and write the changelog only on success.
+
+`plan(channel, ...) -> RefreshPlan` resolves the candidate (nothing written);
+`apply(plan, ...)` verifies it and writes constraints, channel serial and changelog
+in one atomic step, or nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from packaging.utils import NormalizedName
+
+from . import index
+from ._exceptions import FlaskLTSError, PackageIndexError
+from ._files import atomic_write_many
+from ._output import markdown_table
+from .channel import Channel
+from .constraints import Pin, pins_for, read_pins
+from .pythons import Interpreter
+from .resolve import ChannelResolution, constraint_files, resolve
+
+Log = Callable[[str], None]
+
+
+class RefreshError(FlaskLTSError):
+    """A refresh could not be planned or its candidate failed verification."""
+
+    exit_code = 9
+
+
+@dataclass(frozen=True)
+class PinChange:
+    package: NormalizedName
+    old: str | None
+    new: str | None
+    pythons: tuple[str, ...]
+    series: str | None
+    released: str | None  # upload date of the new release, when the index says
+    fixes: tuple[str, ...] = ()  # advisory ids the change fixes
+
+
+@dataclass
+class RefreshPlan:
+    channel: Channel
+    resolution: ChannelResolution
+    changes: list[PinChange]
+    yanked: list[str] = field(default_factory=list)  # current pins yanked since
+
+    @property
+    def new_channel(self) -> Channel:
+        return dataclasses.replace(self.channel, serial=self.channel.serial + 1)
+
+
+def _per_python(pins: Sequence[Pin], pythons: Sequence[str]) -> dict[str, dict[NormalizedName, Pin]]:
+    return {p: pins_for(pins, p) for p in pythons}
+
+
+def diff(channel: Channel, old: Sequence[Pin], new: Sequence[Pin]) -> list[tuple[NormalizedName, str | None, str | None, tuple[str, ...]]]:
+    """(package, old version, new version, Pythons) for every pin that differs on some Python."""
+    before = _per_python(old, channel.pythons)
+    after = _per_python(new, channel.pythons)
+    grouped: dict[tuple[NormalizedName, str | None, str | None], list[str]] = {}
+    for python in channel.pythons:
+        for name in sorted(set(before[python]) | set(after[python])):
+            o = before[python].get(name)
+            n = after[python].get(name)
+            ov, nv = (o.version if o else None), (n.version if n else None)
+            if ov != nv:
+                grouped.setdefault((name, ov, nv), []).append(python)
+    return [(name, ov, nv, tuple(pys)) for (name, ov, nv), pys in sorted(grouped.items(), key=lambda kv: kv[0][0])]
+
+
+def _release_date(name: str, version: str | None) -> str | None:
+    if version is None:
+        return None
+    try:
+        release = index.project(name).releases.get(version)
+    except PackageIndexError:
+        return None
+    return release.uploaded.date().isoformat() if release and release.uploaded else None
+
+
+def yanked_pins(pins: Sequence[Pin]) -> list[str]:
+    found = []
+    for pin in pins:
+        release = index.project(pin.name).releases.get(pin.version)
+        if release is not None and release.yanked:
+            found.append(f"{pin.name}=={pin.version} was yanked" + (f" ({release.yanked_reason})" if release.yanked_reason else ""))
+    return sorted(set(found))
+
+
+def plan(
+    channel: Channel,
+    current: Path,
+    interpreters: dict[str, Interpreter],
+    tools_root: Path,
+    uv: Path | None,
+    advisories: object | None = None,
+    log: Log = print,
+    jobs: int = 2,
+) -> RefreshPlan:
+    """Resolve the channel anew (newest release inside each series) and diff it with `current`."""
+    old = read_pins(current)
+    resolution = resolve(channel, interpreters, tools_root, uv, log, jobs=jobs)
+    changes = []
+    for name, ov, nv, pythons in diff(channel, old, resolution.merged):
+        fixes: tuple[str, ...] = ()
+        if advisories is not None and ov and nv:
+            from .audit import changes_fix
+
+            fixes = tuple(changes_fix(advisories, name, ov, nv))
+        changes.append(
+            PinChange(name, ov, nv, pythons, channel.allowed_series(name, pythons[0]), _release_date(name, nv), fixes)
+        )
+    return RefreshPlan(channel, resolution, changes, yanked_pins(old))
+
+
+def changes_table(plan: RefreshPlan) -> str:
+    if not plan.changes:
+        return f"channel {plan.channel.name}: no new release inside any frozen series; nothing to refresh"
+    rows = [
+        [
+            c.package,
+            f"{c.old or '(none)'} -> {c.new or '(dropped)'}",
+            c.released or "-",
+            c.series or "-",
+            ", ".join(c.pythons) if len(c.pythons) < len(plan.channel.pythons) else "all",
+            ", ".join(c.fixes) or "-",
+        ]
+        for c in plan.changes
+    ]
+    return markdown_table(["package", "pin", "released", "series", "Python", "fixes"], rows)
+
+
+_SERIAL = re.compile(r"^(serial\s*=\s*)(\d+)(.*)$", re.M)
+
+
+def bump_serial_text(text: str, old: int, new: int) -> str:
+    """The channel file with its [channel] serial moved from old to new; comments kept."""
+    header = re.search(r"^\[channel\]\s*$", text, re.M)
+    if header is None:
+        raise RefreshError("channel file has no [channel] table")
+    rest = text[header.end():]
+    nxt = re.search(r"^\[", rest, re.M)
+    block = rest[: nxt.start()] if nxt else rest
+    match = _SERIAL.search(block)
+    if match is None or int(match.group(2)) != old:
+        raise RefreshError(f"channel file: serial = {old} not found in [channel]; was the file changed meanwhile?")
+    new_block = block[: match.start()] + f"{match.group(1)}{new}{match.group(3)}" + block[match.end():]
+    return text[: header.end()] + new_block + rest[len(block):]
+
+
+def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
+    channel = plan.new_channel
+    lines = [f"## {channel.version} ({today.isoformat()})", ""]
+    for c in plan.changes:
+        pythons = "" if len(c.pythons) == len(channel.pythons) else f" (Python {', '.join(c.pythons)})"
+        fixes = f"; fixes {', '.join(c.fixes)}" if c.fixes else ""
+        released = f", released {c.released}" if c.released else ""
+        lines.append(f"- {c.package} {c.old or '(new)'} -> {c.new or '(dropped)'}{pythons}{released}{fixes}")
+    return "\n".join(lines) + "\n"
+
+
+def changelog_path(constraints_dir: Path, channel: Channel) -> Path:
+    return constraints_dir / channel.name / "CHANGES.md"
+
+
+def new_changelog_text(path: Path, entry: str, channel: Channel) -> str:
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        head, sep, rest = old.partition("\n## ")
+        return head.rstrip("\n") + "\n\n" + entry + ("\n## " + rest if sep else "")
+    return f"# Changes of the Flask LTS {channel.name} channel\n\nNewest first. Each serial is a re-verified set; `make refresh CHANNEL={channel.name}` adds entries.\n\n" + entry
+
+
+def blame(result_problems: Sequence[dict], changes: Sequence[PinChange]) -> list[str]:
+    """Which new pin broke what: problems that name a changed package first."""
+    changed = {c.package: c for c in changes}
+    lines = []
+    for p in result_problems:
+        pkg = (p.get("package") or "").replace("_", "-")
+        module = (p.get("module") or "").split(".")[0].replace("_", "-")
+        hit = changed.get(pkg) or changed.get(module)
+        first = p["message"].strip().splitlines()[0][:200] if p["message"].strip() else ""
+        if hit:
+            lines.append(f"{hit.package} {hit.old} -> {hit.new} broke: {first}")
+        else:
+            lines.append(f"{first} (not attributed to a single changed pin)")
+    return lines
+
+
+def apply(
+    plan: RefreshPlan,
+    constraints_dir: Path,
+    verify_candidate: Callable[[Path], list[dict]],
+    today: _dt.date | None = None,
+) -> list[Path]:
+    """Verify the candidate; on success write constraints, serial and changelog atomically.
+
+    `verify_candidate(path_to_candidate_constraints)` returns the verification
+    reports (one per Python, as JSON dicts). Nothing is written if any failed.
+    """
+    today = today or _dt.date.today()
+    new_channel = plan.new_channel
+    candidate_resolution = dataclasses.replace(plan.resolution, channel=new_channel)
+    with tempfile.TemporaryDirectory(prefix=f"flask-lts-refresh-{plan.channel.name}-") as tmp:
+        staged = constraint_files(candidate_resolution, Path(tmp), today)
+        for path, text in staged.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        reports = verify_candidate(Path(tmp) / f"flask-lts-{plan.channel.name}.txt")
+    failed = [r for r in reports if r["status"] != "pass"]
+    if failed or not reports:
+        problems = [p for r in failed for s in r["stages"] if s["status"] in ("fail", "error") for p in s["problems"]]
+        detail = "; ".join(blame(problems, plan.changes)[:5]) or "no verification report"
+        raise RefreshError(
+            f"channel {plan.channel.name}: the refreshed set failed verification on Python "
+            f"{', '.join(r['python'] for r in failed)}: {detail}; nothing was written"
+        )
+    files = constraint_files(candidate_resolution, constraints_dir, today)
+    channel_text = plan.channel.path.read_text(encoding="utf-8")
+    files[plan.channel.path] = bump_serial_text(channel_text, plan.channel.serial, new_channel.serial)
+    log_path = changelog_path(constraints_dir, plan.channel)
+    files[log_path] = new_changelog_text(log_path, changelog_entry(plan, today), plan.channel)
+    atomic_write_many(files)
+    return sorted(files)
