@@ -325,6 +325,16 @@ class _Validator:
         planned = tuple(self.python_version("python", "planned", v) for v in py.get("planned", []))
         if set(planned) & set(pythons):
             raise self.fail("a Python cannot be both supported and planned", "python", "planned")
+        lifecycle = tomllib.loads((Path(__file__).parent / "resources" / "python_lifecycle.toml").read_text())["versions"]
+        for version in pythons:
+            eol = lifecycle.get(version, {}).get("end-of-life")
+            if eol is not None and eol <= dates["freeze-date"]:
+                raise self.fail(
+                    f"Python {version} reached its end of life on {eol}, before the freeze date "
+                    f"{dates['freeze-date']}; a channel supports only Pythons alive at its freeze",
+                    "python",
+                    "supported",
+                )
         default = self.python_version("python", "default", py["default"])
         if default not in pythons:
             raise self.fail(f"default {default} is not in supported {list(pythons)}", "python", "default")

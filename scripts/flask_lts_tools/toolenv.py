@@ -36,8 +36,8 @@ def run(cmd: list[str], what: str, timeout: float = TIMEOUT, **kwargs) -> subpro
     except subprocess.TimeoutExpired:
         raise ToolEnvironmentError(f"{what}: timed out after {timeout:.0f}s") from None
     if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise ToolEnvironmentError(f"{what}: failed (exit {proc.returncode}):\n{tail}")
+        lines = [l.strip() for l in (proc.stdout + proc.stderr).splitlines() if l.strip() and "WARNING: Location" not in l]
+        raise ToolEnvironmentError(f"{what}: failed (exit {proc.returncode}): {' | '.join(lines[-4:])}")
     return proc
 
 

@@ -58,6 +58,7 @@ BAD = [
     ("dates out of order", lambda t: t.replace("bugfix-until = 2026-07-31", "bugfix-until = 2023-01-01"), ["bugfix-until", "before release-date"]),
     ("unknown extra in all", lambda t: t.replace('all = ["login"]', 'all = ["login", "loginn"]'), ["unknown extra 'loginn'", "[extras] all"]),
     ("bad python", lambda t: t.replace('supported = ["3.11"]', 'supported = ["3.11", "three"]'), ["'three' is not a Python version"]),
+    ("python dead at freeze", lambda t: t.replace('supported = ["3.11"]', 'supported = ["3.7", "3.11"]'), ["Python 3.7 reached its end of life on 2023-06-27"]),
     ("default not supported", lambda t: t.replace('default = "3.11"', 'default = "3.12"'), ["default 3.12"]),
     ("bad status", lambda t: t.replace('status = "supported"', 'status = "maintained"'), ["status 'maintained'"]),
     ("name mismatch", lambda t: t.replace('name = "t"', 'name = "x"'), ["must match the file name"]),
