@@ -7,10 +7,12 @@ its stamp matches.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Iterator
 
 from ._exceptions import ToolEnvironmentError
 from .pythons import Interpreter
@@ -41,9 +43,32 @@ def run(cmd: list[str], what: str, timeout: float = TIMEOUT, **kwargs) -> subpro
     return proc
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Serialise creation across processes (parallel test workers, parallel make runs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def tool_environment(interpreter: Interpreter, root: Path) -> Path:
     """A venv on `interpreter` with the pinned pip / pip-tools pair; created on first use."""
-    venv = root.resolve() / f"py{interpreter.version}"
+    root = root.resolve()
+    with _locked(root / f".py{interpreter.version}.lock"):
+        return _tool_environment(interpreter, root)
+
+
+def _tool_environment(interpreter: Interpreter, root: Path) -> Path:
+    venv = root / f"py{interpreter.version}"
     stamp = venv / "flask-lts-tools.stamp"
     wanted = f"{interpreter.full_version} {' '.join(PIP_TOOLS_PAIR)}\n"
     if stamp.exists() and stamp.read_text() == wanted and venv_python(venv).exists():
