@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import datetime as _dt
 import json
+import re
 import shutil
 import time
 import traceback
@@ -140,12 +141,17 @@ def origin_of(filename: str) -> str:
     return Path(path).name
 
 
+_WORK_PATH = re.compile(r"(?:/[^\s:/]+)+/(?:apps|upstream/[^\s:/]+)/")
+
+
 def collect_warnings(raw: Sequence[dict]) -> list[WarningRecord]:
+    """Group warnings by (origin, category, message); paths of our work folders are
+    cut from messages so the same warning on two Pythons groups together."""
     grouped: dict[tuple[str, str, str], WarningRecord] = {}
     for w in raw:
         origin = origin_of(w.get("filename", "?"))
         location = f"{w.get('filename', '?')}:{w.get('lineno', '?')}"
-        key = (origin, w.get("category", "Warning"), w.get("message", ""))
+        key = (origin, w.get("category", "Warning"), _WORK_PATH.sub("", w.get("message", "")))
         if key in grouped:
             grouped[key].count += 1
         else:
