@@ -20,7 +20,7 @@ STRICT ?=
 VERIFY_ARGS = $(if $(CHANNEL),--channel $(CHANNEL),) $(if $(CONSTRAINTS),--constraints $(CONSTRAINTS),) \
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,)
 
-.PHONY: help venv resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify test test-unit audit clean
+.PHONY: help venv resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context site dist publish bench-installer test test-unit audit clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
@@ -30,6 +30,11 @@ help:
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
 	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
+	@echo "make dockerfiles              regenerate docker/ and docker-bake.hcl (make dockerfiles-check: exit 1 if stale)"
+	@echo "make docker-lint              hadolint on every Dockerfile"
+	@echo "make dist [CHANNEL=2024]      build the installer package flask-lts (sdist + wheel) into dist/"
+	@echo "make publish CHANNEL=2024 REPOSITORY_URL=URL   upload it with twine (TWINE_USERNAME/TWINE_PASSWORD); safe to re-run"
+	@echo "make site [CHECK=1]           publish new serials into published/, build site/ (docs/site.md)"
 	@echo "make test                     the test suite (unit + integration)"
 
 $(STAMP): pyproject.toml
@@ -71,11 +76,52 @@ bench-verify: $(STAMP)
 refresh: $(STAMP)
 	$(TOOLS) refresh $(or $(CHANNEL),$(error CHANNEL=name is required)) $(if $(DRY_RUN),--dry-run,) $(if $(STAGES),--stages $(STAGES),)
 
+# -- Docker base images (docs/docker.md) -----------------------------------------------
+dockerfiles: $(STAMP)
+	$(TOOLS) dockerfiles
+
+dockerfiles-check: $(STAMP)
+	$(TOOLS) dockerfiles --check
+
+docker-lint: $(STAMP)
+	$(BIN)/hadolint --failure-threshold style docker/*/py*/Dockerfile
+
+# What the images copy in besides committed files: every channel's installer wheel in dist/.
+docker-context: $(STAMP)
+	$(TOOLS) dist
+
 new-channel: $(STAMP)
 	$(TOOLS) new-channel $(CHANNEL) --freeze-date $(FREEZE)
 
 audit: $(STAMP)
 	$(TOOLS) audit --channel $(CHANNEL) $(if $(JSON),--json,)
+
+# -- the installer package flask-lts (docs/installer.md) ----------------------------------
+# make dist [CHANNEL=2024]: its sdist and wheel into dist/ (every channel without CHANNEL).
+dist: $(STAMP)
+	$(TOOLS) dist $(CHANNEL)
+
+# make publish CHANNEL=2024 REPOSITORY_URL=<upload URL> [INDEX_URL=…]
+# Credentials only in twine's own variables (TWINE_USERNAME, TWINE_PASSWORD) or keyring.
+# Safe to re-run after a failure: files the index already has (same sha256) are skipped.
+REPOSITORY_URL ?=
+INDEX_URL ?=
+
+publish: $(STAMP)
+	$(TOOLS) dist $(or $(CHANNEL),$(error CHANNEL=name is required))
+	$(TOOLS) publish $(CHANNEL) $(if $(REPOSITORY_URL),--repository-url $(REPOSITORY_URL),) $(if $(INDEX_URL),--index-url $(INDEX_URL),)
+
+bench-installer: $(STAMP)
+	$(BIN)/python bench/bench_installer.py $(if $(CHANNEL),--channel $(CHANNEL),)
+
+# site: add each channel's current serial to published/ (refused if a published file would
+# change; commit published/), then build site/ (docs/site.md). CHECK=1 (CI) publishes
+# nothing and fails if a current serial is missing. SITE_ARGS="--today 2026-11-24 --base-url URL"
+SITE_ARGS ?=
+
+site: $(STAMP)
+	$(TOOLS) publish-constraints $(if $(CHECK),--check,)
+	$(TOOLS) site --out site $(SITE_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

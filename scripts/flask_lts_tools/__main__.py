@@ -295,6 +295,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     for path in apply(refresh_plan, args.constraints_dir, verify_candidate):
         progress(f"wrote {path}")
+    if (Path("docker") / channel.name).is_dir() and args.constraints_dir == Path("constraints"):
+        # The base images pin the channel too: regenerate their files from the new constraints.
+        from ._files import atomic_write_many
+        from .channel import load_channels
+        from .docker import generate
+
+        files = generate(load_channels(args.channels_dir), args.constraints_dir, Path("."))
+        atomic_write_many(files)
+        progress(f"regenerated {len(files)} Docker files (docker/, docker-bake.hcl)")
     progress(f"channel {channel.name} is now serial {new_channel.version}")
     return 0
 
@@ -315,6 +324,20 @@ def add_refresh(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_refresh)
 
 
+# -- publish-constraints and site ---------------------------------------------------
+
+
+def add_site(sub: argparse._SubParsersAction) -> None:
+    from .site import add_publish_arguments, add_site_arguments, run_publish, run_site
+
+    p = sub.add_parser("publish-constraints", help="add each channel's current serial to published/ (a published serial never changes)")
+    add_publish_arguments(p)
+    p.set_defaults(func=run_publish)
+    p = sub.add_parser("site", help="build the static site (site/) from channels/, published/, reports/ and advisories")
+    add_site_arguments(p)
+    p.set_defaults(func=run_site)
+
+
 # -- entry point ----------------------------------------------------------------
 
 
@@ -328,12 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_verify(sub)
     add_merge(sub)
     add_refresh(sub)
-    for name in ("audit",):
-        try:
-            module = __import__(f"flask_lts_tools.{name}", fromlist=["add_arguments", "run"])
-        except ImportError:
-            continue
-        p = sub.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None)
+    add_site(sub)
+    from . import audit, dist, docker, publish
+
+    for command, module in (("audit", audit), ("dist", dist), ("publish", publish), ("dockerfiles", docker)):
+        p = sub.add_parser(command, help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None)
         module.add_arguments(p)
         p.set_defaults(func=module.run)
     return parser

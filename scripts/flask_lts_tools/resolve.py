@@ -229,7 +229,7 @@ def _header(channel: Channel, title: str, usage: list[str], made_on: str) -> str
     lines = [
         "",
         title,
-        f"Channel {channel.name} ({channel.status}): Flask {flask} / Werkzeug {werkzeug} series;",
+        f"Channel {channel.name}: Flask {flask} / Werkzeug {werkzeug} series;",
         f"released {channel.release_date}, bug fixes until {channel.bugfix_until}, "
         f"security fixes until {channel.security_until}.",
         f"Supported Python: {', '.join(channel.pythons)}" + (f" (planned: {', '.join(channel.planned_pythons)})" if channel.planned_pythons else "") + ".",
