@@ -20,7 +20,7 @@ import yaml
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ._exceptions import AdvisoryDatabaseError, FlaskLTSError
+from ._exceptions import AdvisoryDatabaseError
 
 try:  # the C loader is an order of magnitude faster on a full advisory database
     _YAMLLoader: Any = yaml.CSafeLoader

@@ -408,19 +408,3 @@ def run(args: argparse.Namespace) -> int:
             rows.append([channel.name, str(path), f"{path.stat().st_size / 1024:.1f} KiB", sha256(path)[:16]])
     print(markdown_table(["channel", "file", "size", "sha256"], rows))
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="flask-lts-tools dist", description=__doc__.splitlines()[0])
-    parser.add_argument("--channels-dir", type=Path, default=Path("channels"))
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except FlaskLTSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

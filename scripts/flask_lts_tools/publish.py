@@ -224,19 +224,3 @@ def run(args: argparse.Namespace) -> int:
     uploaded, present = publish(version, args.dist_dir, args.repository_url, index_url, log)
     print(f"flask-lts {version}: uploaded {len(uploaded)}, already there {len(present)}")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="flask-lts-tools publish", description=__doc__.splitlines()[0])
-    parser.add_argument("--channels-dir", type=Path, default=Path("channels"))
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except FlaskLTSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

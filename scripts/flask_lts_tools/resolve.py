@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from packaging.utils import NormalizedName
-from packaging.version import Version
 
 from . import index
 from ._exceptions import ResolutionError
@@ -109,7 +107,7 @@ def compile_python(channel: Channel, interpreter: Interpreter, tools_root: Path,
         infile = _input_files(channel, python, directory)
         cmd = [
             str(venv_python(venv)), "-m", "piptools", "compile",
-            "--quiet", "--no-header", "--strip-extras", "--allow-unsafe",
+            "-v", "--no-header", "--strip-extras", "--allow-unsafe",  # -v: pip explains conflicts
             "--no-emit-index-url", "--no-emit-find-links", "--generate-hashes",
             "--output-file", "out.txt", infile.name,
         ]  # fmt: skip

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assert_one_line_error, run_tools
+from conftest import assert_one_line_error, run_tools
 
 pytestmark = pytest.mark.integration
 
