@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 TOOLS := $(BIN)/flask-lts-tools
 STAMP := $(VENV)/.installed
 CHANNEL ?=
-# pytest arguments, e.g. make test PYTEST_ARGS="-m 'not integration'"
-PYTEST_ARGS ?=
+# pytest arguments, e.g. make test PYTEST_ARGS="-m 'not integration'"; the suite runs
+# on every core (pytest-xdist): most of its time is spent in pip and subprocesses.
+PYTEST_ARGS ?= -n auto
 
 # verify: CHANNEL=2024 (every claimed Python) or CONSTRAINTS=file PYTHON=3.11;
 # PYTHON=3.12 narrows; STAGES=install,imports narrows; STRICT=1 fails on warnings.

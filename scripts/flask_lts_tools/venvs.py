@@ -40,7 +40,7 @@ _ISOLATE = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRT
 
 def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _ISOLATE}
-    env.update(extra or {})
+    env.update(extra or {})  # explicit settings (VIRTUAL_ENV of the target, say) win
     return env
 
 

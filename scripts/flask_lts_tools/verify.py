@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import datetime as _dt
 import json
+import os
 import re
 import shutil
 import time
@@ -260,9 +261,15 @@ def run_pytest(ctx: Context, directory: Path, label: str, extra: Sequence[str] =
         ctx.env.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "warnings_plugin",
         f"--junitxml={junit}", "-q", "-o", "junit_family=xunit2", "--rootdir", str(directory), *extra, str(directory),
     ]  # fmt: skip
+    # The environment's bin/ first on PATH, as if activated: suites and apps that run
+    # console scripts (`flask db upgrade`) must get the ones of the set under test.
+    bin_dir = str(Path(ctx.env.python).parent)
     out = venvs.run(
         cmd, timeout=timeout, cwd=directory,
-        env={"PYTHONPATH": str(RESOURCES), "FLASK_LTS_WARNINGS_FILE": str(warnings_file), "PYTHONDONTWRITEBYTECODE": "1"},
+        env={
+            "PYTHONPATH": str(RESOURCES), "FLASK_LTS_WARNINGS_FILE": str(warnings_file), "PYTHONDONTWRITEBYTECODE": "1",
+            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "VIRTUAL_ENV": str(ctx.env.path),
+        },
     )  # fmt: skip
     problems: list[Problem] = []
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}

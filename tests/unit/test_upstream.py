@@ -1,0 +1,376 @@
+"""The upstream stage's pure logic: catalogue, known failures, test requirements, the era rule, ini options."""
+
+from __future__ import annotations
+
+import configparser
+import datetime as _dt
+import io
+import tarfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from flask_lts_tools.index import Project, Release
+from flask_lts_tools.upstream import (
+    CATALOGUE,
+    Sdist,
+    Suite,
+    UpstreamError,
+    apply_era,
+    declared_test_requirements,
+    dependency_group,
+    egg_info_requirements,
+    era_cutoff,
+    era_release,
+    filter_addopts,
+    filter_ini_options,
+    known_failures_for,
+    load_catalogue,
+    node_id,
+    parse_catalogue,
+    parse_known_failures,
+    parse_requirement_lines,
+    pytest_ini_options,
+    python_released,
+    render_ini,
+    select_test_requirements,
+    suite_members,
+    target_environment,
+    tox_test_deps,
+)
+
+UTC = _dt.timezone.utc
+CATALOGUE_DATA = {"defaults": {"requirement-files": ["requirements/tests.in", "requirements/tests.txt"]}}
+
+
+def names(requirements) -> list[str]:
+    return [str(r) for r in requirements]
+
+
+# -- requirements declared by an sdist -----------------------------------------------
+
+
+def test_requirement_lines_follow_includes_and_skip_what_is_not_a_tool():
+    files = {
+        "requirements/tests.in": "-r base.in\npytest  # the runner\n-e .\n--index-url https://x/simple\n\n"
+        "https://example.org/pkg.tar.gz\nfreezegun ; python_version < '3.9'\nnot a requirement !\n",
+        "requirements/base.in": "asgiref>=3.2\n-r tests.in\n",
+    }
+    reqs, notes = parse_requirement_lines(files["requirements/tests.in"], "requirements/tests.in", files)
+    assert names(reqs) == ["asgiref>=3.2", "pytest", 'freezegun; python_version < "3.9"']
+    assert any("unparsable" in n for n in notes)
+
+
+def test_missing_include_is_a_note_not_an_error():
+    reqs, notes = parse_requirement_lines("-r requirements/tests.txt\nflask-reuploaded\n", "tox.ini", {})
+    assert names(reqs) == ["flask-reuploaded"]
+    assert notes == ["tox.ini: included file requirements/tests.txt is not in the sdist"]
+
+
+def test_tox_deps_keep_only_unconditional_lines():
+    tox = "[tox]\nenvlist = py3\n[testenv]\ndeps =\n    pytest\n    cryptography\n    flask21: Flask>=2.1,<2.2\n    black=={[tox]BLACK}\n"
+    reqs, _ = parse_requirement_lines("\n".join(tox_test_deps(tox)), "tox.ini")
+    assert names(reqs) == ["pytest", "cryptography"]
+
+
+def test_dependency_groups_expand_include_group():
+    pyproject = {"dependency-groups": {"dev": ["ruff", {"include-group": "Tests"}], "tests": ["pytest", "asgiref"]}}
+    assert dependency_group(pyproject, "dev") == ["ruff", "pytest", "asgiref"]
+    assert dependency_group(pyproject, "test") is None
+
+
+def test_egg_info_requires_become_extra_markers():
+    reqs = egg_info_requirements("flask<4\n\n[tests]\npytest==8.0.2\n\n[tests:python_version < \"3.9\"]\nbackports.zoneinfo\n")
+    env = target_environment("3.8.18")
+    chosen = [str(r) for r in reqs if r.marker is None or r.marker.evaluate({**env, "extra": "tests"})]
+    assert "pytest==8.0.2" in [c.split(";")[0].strip() for c in chosen]
+    assert any(c.startswith("backports.zoneinfo") for c in chosen)
+    assert not any(r.marker is not None and r.marker.evaluate({**target_environment("3.12.1"), "extra": "tests"}) and r.name == "backports.zoneinfo" for r in reqs)
+
+
+def declared(files: dict[str, str], python: str = "3.12.1", suite: Suite | None = None, package: str = "pkg"):
+    catalogue = parse_catalogue(CATALOGUE_DATA)
+    return declared_test_requirements(files, package, catalogue, suite or Suite(package), target_environment(python))
+
+
+def test_unpinned_in_file_wins_over_its_compiled_txt():
+    result = declared({"requirements/tests.txt": "pytest==8.1.1\npluggy==1.4.0\n", "requirements/tests.in": "pytest\n"})
+    assert result.source == "requirements/tests.in"
+    assert names(result.requirements) == ["pytest"]
+
+
+def test_dependency_group_then_metadata_extra_then_tox():
+    pyproject = '[dependency-groups]\ntests = ["pytest", "pytest-timeout"]\n'
+    tox = "[testenv]\ndeps = pytest\n"
+    assert declared({"pyproject.toml": pyproject, "tox.ini": tox}).source == "pyproject.toml [dependency-groups] tests"
+    assert declared({"tox.ini": tox}).source == "tox.ini [testenv] deps"
+    assert declared({}).source == "none declared"
+
+
+def test_metadata_extra_expands_self_references_and_evaluates_python_markers():
+    pkg_info = (
+        "Metadata-Version: 2.1\nName: pkg\n"
+        'Requires-Dist: flask-sqlalchemy>=3 ; extra == "sqlalchemy"\n'
+        'Requires-Dist: pkg[sqlalchemy] ; extra == "tests"\n'
+        'Requires-Dist: pytest ; extra == "tests"\n'
+        'Requires-Dist: backports.zoneinfo ; python_version < "3.9" and extra == "tests"\n'
+    )
+    on_312 = declared({"PKG-INFO": pkg_info})
+    assert on_312.source == "metadata extra 'tests'"
+    assert names(on_312.requirements) == ["flask-sqlalchemy>=3", "pytest"]
+    assert "backports.zoneinfo" in names(declared({"PKG-INFO": pkg_info}, python="3.8.18").requirements)
+
+
+def test_a_suite_can_name_its_own_source():
+    files = {"requirements/tests.in": "pytest\n", "tox.ini": "[testenv]\ndeps = nose\n"}
+    assert declared(files, suite=Suite("pkg", requirements=("tox",))).source == "tox.ini [testenv] deps"
+
+
+# -- which requirements are installed ------------------------------------------------
+
+
+def test_the_set_wins_and_markers_are_evaluated_for_the_python_under_test():
+    reqs = [Requirement(r) for r in ("pytest", "greenlet ; python_version < '3.11'", "flask[async]>=2", "Jinja2==2.10",
+                                     "coverage[toml]", "pytest-cov", "trio", "trio>=0.20", "exceptiongroup ; python_version < '3.11'")]  # fmt: skip
+    the_set = {"flask": "3.0.3", "jinja2": "3.1.6", "greenlet": "3.0.3"}
+    chosen, from_set = select_test_requirements(reqs, the_set, ["coverage", "pytest-cov"], "3.12.1")
+    assert names(chosen) == ["pytest", "flask[async]==3.0.3", "trio>=0.20"]  # the set's version, its extra's tools
+    assert from_set == ["jinja2"]
+    chosen_38, from_set_38 = select_test_requirements(reqs, the_set, ["coverage", "pytest-cov"], "3.8.18")
+    assert "exceptiongroup" in names(chosen_38) and from_set_38 == ["greenlet", "jinja2"]
+
+
+def test_ignore_patterns_match_canonical_names():
+    chosen, _ = select_test_requirements([Requirement("Flake8_Docstrings"), Requirement("pytest")], {}, ["flake8*"], "3.12.1")
+    assert names(chosen) == ["pytest"]
+
+
+# -- the era rule ------------------------------------------------------------------------
+
+
+def release(version: str, day: str, requires: str | None = None, yanked: bool = False) -> Release:
+    uploaded = _dt.datetime.fromisoformat(day).replace(tzinfo=UTC)
+    return Release(Version(version), uploaded, SpecifierSet(requires) if requires else None, yanked, None)
+
+
+PYTEST = Project("pytest", {r.version.public: r for r in [
+    release("7.4.4", "2023-12-31", ">=3.7"),
+    release("8.1.1", "2024-03-08", ">=3.8"),
+    release("8.2.0", "2024-04-27", ">=3.8", yanked=True),
+    release("8.3.0rc1", "2024-07-01", ">=3.8"),
+    release("8.3.5", "2025-03-02", ">=3.8"),
+    release("8.4.0", "2025-06-02", ">=3.9"),
+    release("9.0.2", "2026-01-10", ">=3.10"),
+]})  # fmt: skip
+
+
+def test_era_release_is_the_newest_final_release_before_the_sdist():
+    assert era_release(PYTEST, SpecifierSet(), _dt.datetime(2024, 5, 1, tzinfo=UTC), "3.12.1") == Version("8.1.1")
+    assert era_release(PYTEST, SpecifierSet(), _dt.datetime(2026, 2, 1, tzinfo=UTC), "3.12.1") == Version("9.0.2")
+
+
+def test_era_release_respects_the_python_and_the_specifier():
+    later = _dt.datetime(2026, 2, 1, tzinfo=UTC)
+    assert era_release(PYTEST, SpecifierSet(), later, "3.8.18") == Version("8.3.5")
+    assert era_release(PYTEST, SpecifierSet("<8"), later, "3.12.1") == Version("7.4.4")
+    assert era_release(PYTEST, SpecifierSet(), _dt.datetime(2020, 1, 1, tzinfo=UTC), "3.12.1") is None
+
+
+def test_a_python_newer_than_the_sdist_moves_the_era_to_its_release():
+    sdist = _dt.datetime(2024, 4, 7, tzinfo=UTC)
+    py313 = python_released("3.13.0")
+    assert py313 == _dt.datetime(2024, 10, 7, tzinfo=UTC)
+    assert era_cutoff(sdist, py313) == py313  # freezegun 1.4.0 (of the sdist's time) breaks on 3.13
+    assert era_cutoff(sdist, python_released("3.8.18")) == sdist
+    assert era_cutoff(None, py313) is None
+    assert python_released("2.7") is None
+
+
+def test_apply_era_pins_only_unpinned_era_tools_and_always_brings_pytest():
+    before = _dt.datetime(2024, 5, 1, tzinfo=UTC)
+    lookup = {"pytest": PYTEST, "pytest-timeout": Project("pytest-timeout", {"2.3.1": release("2.3.1", "2024-03-15")})}.__getitem__
+    reqs = [Requirement("pytest-timeout"), Requirement("cryptography"), Requirement("pytest-xprocess==0.23.0")]
+    out, notes = apply_era(reqs, ["pytest", "pytest-*"], before, "3.12.1", lookup)
+    assert out == ["pytest==8.1.1", "pytest-timeout==2.3.1", "cryptography", "pytest-xprocess==0.23.0"]
+    assert notes == []
+
+
+def test_apply_era_leaves_a_tool_to_pip_when_its_era_has_nothing_for_this_python():
+    out, notes = apply_era([Requirement("pytest>=9")], ["pytest"], _dt.datetime(2024, 5, 1, tzinfo=UTC), "3.12.1", {"pytest": PYTEST}.__getitem__)
+    assert out == ["pytest>=9"]
+    assert "no release before 2024-05-01" in notes[0]
+
+
+# -- known failures -----------------------------------------------------------------------
+
+
+KNOWN = """
+[[failure]]
+package = "Flask_Caching"
+test = "tests/test_init.py::test_x[SASL]"
+reason = "needs pylibmc"
+
+[[failure]]
+package = "werkzeug"
+test = "tests/test_serving.py::test_y"
+reason = "flaky timing"
+python = ">=3.13"
+versions = "<3.1"
+"""
+
+
+def test_known_failures_apply_by_package_python_and_version():
+    import tomllib
+
+    known = parse_known_failures(tomllib.loads(KNOWN))
+    assert [k.test for k in known_failures_for(known, "flask-caching", "2.3.1", "3.8.18")] == ["tests/test_init.py::test_x[SASL]"]
+    assert known_failures_for(known, "werkzeug", "3.0.6", "3.12.1") == []
+    assert len(known_failures_for(known, "werkzeug", "3.0.6", "3.13.0")) == 1
+    assert known_failures_for(known, "werkzeug", "3.1.9", "3.13.0") == []
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"package": "flask", "test": "tests/a.py::b"}, "missing reason"),
+        ({"package": "flask", "test": "t", "reason": "r", "python": "3.x"}, "not a version specifier"),
+        ({"package": "flask", "test": "t", "reason": "r", "why": "?"}, "unknown key"),
+    ],
+)
+def test_malformed_known_failures_name_the_entry(entry, message):
+    with pytest.raises(UpstreamError, match=message) as info:
+        parse_known_failures({"failure": [entry]}, "2024.toml")
+    assert "2024.toml [[failure]] #1" in str(info.value)
+
+
+def test_the_channels_known_failure_files_parse():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2] / "channels" / "known-failures"
+    for path in sorted(root.glob("*.toml")):
+        for known in parse_known_failures(tomllib.loads(path.read_text()), str(path)):
+            assert "::" in known.test or known.test.endswith(".py"), known
+
+
+# -- pytest ini options ------------------------------------------------------------------
+
+
+def test_ini_options_come_from_the_file_pytest_would_pick():
+    files = {
+        "setup.cfg": "[tool:pytest]\ntestpaths = tests\n",
+        "pyproject.toml": '[tool.pytest.ini_options]\nfilterwarnings = ["error"]\n',
+    }
+    assert pytest_ini_options(files) == ("pyproject.toml [tool.pytest.ini_options]", {"filterwarnings": ["error"]})
+    assert pytest_ini_options({"setup.cfg": files["setup.cfg"]})[0] == "setup.cfg [tool:pytest]"
+    assert pytest_ini_options({"pytest.ini": "[pytest]\naddopts = -v\n", **files})[1] == {"addopts": "-v"}
+    assert pytest_ini_options({}) == ("none", {})
+
+
+def test_filterwarnings_error_is_dropped_other_filters_kept():
+    kept, dropped = filter_ini_options({
+        "filterwarnings": ["error", "error::DeprecationWarning:sqlalchemy", "ignore:distutils:DeprecationWarning"],
+        "testpaths": ["tests"],
+        "markers": ["slow: slow tests"],
+    })  # fmt: skip
+    assert kept == {"filterwarnings": ["ignore:distutils:DeprecationWarning"], "markers": ["slow: slow tests"]}
+    assert "testpaths" in dropped and "filterwarnings error" in dropped
+
+
+def test_filterwarnings_as_ini_text():
+    kept, _ = filter_ini_options({"filterwarnings": "\nerror\nignore::UserWarning"})
+    assert kept == {"filterwarnings": ["ignore::UserWarning"]}
+
+
+def test_addopts_lose_coverage_warning_errors_and_warning_suppression():
+    kept, dropped = filter_addopts("--tb native -v -p no:warnings -p no:logging --cov=src --cov-report term -W error --maxfail=100 -Werror")
+    assert kept == ["--tb", "native", "-v", "-p", "no:logging", "--maxfail=100"]
+    assert dropped == ["-p", "no:warnings", "--cov=src", "--cov-report", "term", "-W", "error", "-Werror"]
+
+
+def test_rendered_ini_reads_back_with_the_same_values():
+    text = render_ini({"markers": ["a: first", "b: second"], "addopts": "-v --tb=short", "xfail_strict": True}, "pyproject.toml")
+    parser = configparser.ConfigParser()
+    parser.read_string(text)
+    assert parser["pytest"]["markers"].split("\n")[1:] == ["a: first", "b: second"]
+    assert parser["pytest"]["addopts"] == "-v --tb=short"
+    assert parser["pytest"]["xfail_strict"] == "true"
+
+
+# -- what is copied out of the sdist -------------------------------------------------------
+
+
+SDIST_NAMES = [
+    "conftest.py", "setup.cfg", "src/pkg/__init__.py", "test/__init__.py", "test/conftest.py", "test/requirements.py",
+    "test/orm/__init__.py", "test/orm/_fixtures.py", "test/orm/test_query.py", "test/orm/test_session.py",
+    "test/sql/test_compiler.py", "test/profiles.txt",
+]  # fmt: skip
+
+
+def test_subset_keeps_support_files_and_only_the_chosen_test_modules():
+    suite = Suite("pkg", tests=("test",), files=("setup.cfg",), exclude=("test/conftest.py",), run=("test/orm/test_query.py", "test/sql/*"), subset="why")
+    chosen = suite_members(SDIST_NAMES, suite)
+    assert "src/pkg/__init__.py" not in chosen  # never the package's source
+    assert "test/conftest.py" not in chosen and "test/orm/test_session.py" not in chosen
+    assert {"conftest.py", "setup.cfg", "test/orm/_fixtures.py", "test/orm/test_query.py", "test/sql/test_compiler.py", "test/profiles.txt"} <= set(chosen)
+
+
+def test_sdist_members_outside_the_top_directory_are_ignored(tmp_path: Path):
+    path = tmp_path / "pkg-1.0.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        for name in ("pkg-1.0/tests/test_a.py", "../evil.py", "pkg-1.0/../../evil2.py", "/abs.py"):
+            data = b"x = 1\n"
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    assert Sdist(path).names == ["tests/test_a.py"]
+
+
+def test_node_ids_from_junit_classnames(tmp_path: Path):
+    (tmp_path / "tests" / "sub").mkdir(parents=True)
+    (tmp_path / "tests" / "sub" / "test_x.py").write_text("")
+    assert node_id(tmp_path, "tests.sub.test_x.TestA", "test_b[1]") == "tests/sub/test_x.py::TestA::test_b[1]"
+    assert node_id(tmp_path, "tests.sub.test_x", "test_c") == "tests/sub/test_x.py::test_c"
+    assert node_id(tmp_path, "", "tests.test_gone") == "tests.test_gone"
+
+
+# -- the catalogue --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "suites, message",
+    [
+        ({"Flask_Login": {}}, "canonical name 'flask-login'"),
+        ({"flask": {"runs": ["x"]}}, "unknown key"),
+        ({"sqlalchemy": {"run": ["test/orm/test_query.py"]}}, "must say why in `subset`"),
+        ({"flask": {"missing-tests-ok": "0.16"}}, "not a version specifier"),
+        ({"flask": {"skip-versions": "<4"}}, "needs the reason"),
+    ],
+)
+def test_catalogue_mistakes_are_named(suites, message):
+    with pytest.raises(UpstreamError, match=message):
+        parse_catalogue({"suites": suites}, "upstream.toml")
+
+
+def test_the_shipped_catalogue_covers_flask_and_the_core_extensions():
+    catalogue = load_catalogue(CATALOGUE)
+    required = {
+        "flask", "werkzeug", "jinja2", "itsdangerous", "click", "blinker", "markupsafe", "flask-login",
+        "flask-sqlalchemy", "flask-wtf", "flask-migrate", "flask-httpauth", "flask-cors", "sqlalchemy",
+    }  # fmt: skip
+    assert required <= set(catalogue.suites)
+    for suite in catalogue.suites.values():
+        assert suite.skip or suite.missing_tests_ok is not None or suite.tests
+        if suite.run or suite.exclude:
+            assert suite.subset
+    assert "pytest" in catalogue.era
+
+
+def test_a_broken_archive_is_one_clear_error(tmp_path: Path):
+    path = tmp_path / "pkg-1.0.tar.gz"
+    path.write_bytes(b"not a tarball")
+    with pytest.raises(UpstreamError, match=r"pkg-1.0.tar.gz: not a readable sdist archive \(") as info:
+        Sdist(path)
+    assert "\n" not in str(info.value)
