@@ -31,8 +31,6 @@ from .dist import DISTRIBUTION, dist_filenames, installer_version, sha256, twine
 TIMEOUT = 60
 UPLOAD_TIMEOUT = 900
 _SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
-# The only repositories twine accepts --skip-existing for.
-_TWINE_SKIP_EXISTING = ("https://upload.pypi.org/", "https://test.pypi.org/")
 
 
 class PublishError(FlaskLTSError):
@@ -45,12 +43,9 @@ class PublishError(FlaskLTSError):
 
 
 def simple_index_for(repository_url: str) -> str:
-    """The simple index that shows what `repository_url` (an upload endpoint) holds."""
+    """The simple index that shows what `repository_url` (an upload endpoint) holds, for
+    indexes that serve both from one root (pypiserver, devpi); others need INDEX_URL."""
     parts = urlsplit(repository_url)
-    if parts.hostname == "upload.pypi.org":
-        return "https://pypi.org/simple/"
-    if parts.hostname == "test.pypi.org":
-        return "https://test.pypi.org/simple/"
     path = parts.path.rstrip("/")
     if path.endswith("/legacy"):
         path = path[: -len("/legacy")]
@@ -91,7 +86,7 @@ class _Links(HTMLParser):
 
 
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only on the same host: pypiserver sends unknown projects to pypi.org."""
+    """Follow a redirect only on the same host: pypiserver sends unknown projects to the public index."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         old, new = urlsplit(req.full_url), urlsplit(urljoin(req.full_url, newurl))
@@ -178,9 +173,9 @@ def publish(
     if upload:
         twine_check(upload)
         log(f"uploading {', '.join(p.name for p in upload)} to {repository_url}")
+        # Files the index already holds were left out above (our own check, which works on
+        # every index; twine's --skip-existing is refused by most of them).
         cmd = [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar"]
-        if repository_url.startswith(_TWINE_SKIP_EXISTING):
-            cmd.append("--skip-existing")
         cmd += ["--repository-url", repository_url, *map(str, upload)]
         outcome = run(cmd, UPLOAD_TIMEOUT, env={"NO_COLOR": "1"})
         if not outcome.ok:
@@ -205,7 +200,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repository-url",
         default=os.environ.get("TWINE_REPOSITORY_URL"),
-        help="the upload endpoint, e.g. https://upload.pypi.org/legacy/ (default: $TWINE_REPOSITORY_URL)",
+        help="the upload endpoint of the package index (default: $TWINE_REPOSITORY_URL)",
     )
     parser.add_argument("--index-url", help="the simple index showing what it holds (default: derived from the repository URL)")
     parser.add_argument("--dist-dir", type=Path, default=Path("dist"))

@@ -4,6 +4,7 @@ and `merge` to combine results that CI produced on separate machines."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -23,9 +24,23 @@ def report_path(reports_dir: Path, set_name: str, python: str) -> Path:
     return reports_dir / set_name / f"py{python}.json"
 
 
+_SITE_PACKAGES = re.compile(r"(?:/[^\s\"':]+)+/(site-packages/)")
+
+
+def portable(text: str) -> str:
+    """Reports are published: no absolute paths of the machine that made them.
+    site-packages paths keep only what follows site-packages/, the work folder
+    becomes <work>, the repository ., the home folder ~."""
+    text = _SITE_PACKAGES.sub(r"\1", text)
+    work = str(Path(".cache/verify").resolve())
+    text = re.sub(re.escape(work) + r"/[^/\s\"']+", "<work>", text)
+    text = text.replace(str(Path.cwd()) + "/", "").replace(str(Path.home()), "~")
+    return text
+
+
 def write_result(result: VerifyResult, reports_dir: Path) -> Path:
     path = report_path(reports_dir, result.set_name, result.python)
-    atomic_write(path, json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n")
+    atomic_write(path, portable(json.dumps(result.to_json(), indent=2, sort_keys=True)) + "\n")
     return path
 
 
