@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -115,3 +120,37 @@ def installed_versions(pip: list[str]) -> dict[str, str]:
         for d in json.loads(out.stdout)
         if canonicalize_name(d["name"]) not in {"pip", "setuptools", "wheel", "distribute"}
     }
+
+
+@contextlib.contextmanager
+def local_pypiserver(packages: Path, log_path: Path, *extra: str) -> Iterator[str]:
+    """A real pypiserver on 127.0.0.1 serving `packages`; yields its root URL, stops it after."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(log_path, "w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "pypi-server"), "run", "-i", "127.0.0.1", "-p", str(port),
+         "-P", ".", "-a", ".", *extra, str(packages)],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "simple/", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("pypiserver did not start:\n" + log_path.read_text()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+        log.close()

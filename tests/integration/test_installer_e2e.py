@@ -8,17 +8,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, installed_versions, run_tools
+from conftest import ROOT, installed_versions, local_pypiserver, run_tools
 from flask_lts_tools.channel import in_series, load_channel
 from flask_lts_tools.constraints import pins_for, read_pins
 from flask_lts_tools.dist import dist_filenames, installer_version
@@ -37,12 +33,6 @@ class Index:
     dist: Path
     packages: Path
     channels: Path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def preview_channel(tmp: Path) -> tuple[Path, Path]:
@@ -84,38 +74,13 @@ def index(tmp_path_factory):
     assert built.returncode == 0, built.stdout + built.stderr
     packages = tmp / "packages"
     packages.mkdir()
-    port = free_port()
-    log = open(tmp / "pypiserver.log", "w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "pypi-server"), "run", "-i", "127.0.0.1", "-p", str(port),
-         "-P", ".", "-a", ".", "--disable-fallback", str(packages)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "simple/", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError("pypiserver did not start:\n" + (tmp / "pypiserver.log").read_text()) from None
-                time.sleep(0.2)
+    with local_pypiserver(packages, tmp / "pypiserver.log", "--disable-fallback") as url:
         index = Index(url, url + "simple/", dist, packages, channels)
         for channel in ("2024", "2026", "2028"):
             proc = publish(index, channel)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             assert "uploaded 2, already there 0" in proc.stdout
         yield index
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
-        log.close()
 
 
 class Venv:

@@ -7,28 +7,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, channel_text, run_tools
+from conftest import ROOT, channel_text, local_pypiserver, run_tools
 
 pytestmark = pytest.mark.integration
 
 WHEELS = ["flask==3.0.3", "werkzeug==3.0.6", "jinja2==3.1.4", "markupsafe==2.1.5", "itsdangerous==2.2.0",
           "click==8.1.7", "blinker==1.8.1", "blinker==1.8.2", "flask-login==0.6.3"]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -50,28 +41,13 @@ def local_index(tmp_path: Path, wheelhouse: Path):
     """pypiserver on 127.0.0.1 serving a folder; yields (folder, environment for the toolkit)."""
     packages = tmp_path / "index"
     packages.mkdir()
-    port = free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "pypi-server"), "run", "-i", "127.0.0.1", "-p", str(port), "-P", ".", "-a", ".",
-         "--backend", "simple-dir", str(packages)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/simple/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with local_pypiserver(packages, tmp_path / "pypiserver.log", "--backend", "simple-dir") as url:
         env = {
             "PIP_CONFIG_FILE": os.devnull,  # only the local index: no extra indexes, no find-links
-            "PIP_INDEX_URL": f"http://127.0.0.1:{port}/simple/",
-            "FLASK_LTS_JSON_API": f"http://127.0.0.1:{port}",
+            "PIP_INDEX_URL": f"{url}simple/",
+            "FLASK_LTS_JSON_API": url.rstrip("/"),
         }
         yield packages, env
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def publish(wheelhouse: Path, index_dir: Path, name: str) -> None:
