@@ -12,7 +12,13 @@ from typing import Iterable, Sequence
 
 from ._exceptions import InterpreterError
 
-_PROBE = "import sys, platform; print('%d.%d' % sys.version_info[:2], platform.python_version(), platform.python_implementation())"
+# One answer per line: minor version, full version, implementation, and the base
+# interpreter's real path (through pyenv shims and out of virtual environments).
+_PROBE = (
+    "import os, sys, platform; base = getattr(sys, '_base_executable', sys.executable);"
+    "print('%d.%d' % sys.version_info[:2], platform.python_version(), platform.python_implementation(),"
+    " os.path.realpath(base if sys.prefix != sys.base_prefix else sys.executable), sep='\\n')"
+)
 
 
 @dataclass(frozen=True)
@@ -23,8 +29,8 @@ class Interpreter:
     source: str  # "--python", "PATH", "pyenv"
 
 
-def probe(path: str | Path, timeout: float = 30) -> tuple[str, str, str] | str:
-    """(minor, full, implementation) of an interpreter, or the reason it is unusable."""
+def probe(path: str | Path, timeout: float = 30) -> tuple[str, str, str, str] | str:
+    """(minor, full, implementation, real path) of an interpreter, or the reason it is unusable."""
     try:
         proc = subprocess.run([str(path), "-c", _PROBE], capture_output=True, text=True, timeout=timeout)
     except FileNotFoundError:
@@ -36,10 +42,10 @@ def probe(path: str | Path, timeout: float = 30) -> tuple[str, str, str] | str:
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         return f"does not run ({last})"
-    parts = proc.stdout.split()
-    if len(parts) != 3:
+    parts = proc.stdout.strip("\n").split("\n")
+    if len(parts) != 4:
         return f"unexpected answer {proc.stdout.strip()!r}"
-    return parts[0], parts[1], parts[2]
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def _pyenv_root() -> Path | None:
@@ -108,13 +114,15 @@ def find_interpreters(
             if isinstance(answer, str):
                 reasons.append(f"{source} {path}: {answer}")
                 continue
-            minor, full, impl = answer
+            minor, full, impl, real = answer
             if impl != "CPython":
                 reasons.append(f"{source} {path}: is {impl}, channels are tested on CPython")
             elif minor != version:
                 reasons.append(f"{source} {path}: is Python {full}, not {version}")
             else:
-                found[version] = Interpreter(version, full, path, source)
+                # The real interpreter, not a pyenv shim (a bash script run on every call)
+                # nor a virtual environment's python that happens to be on PATH.
+                found[version] = Interpreter(version, full, Path(real) if Path(real).is_file() else path, source)
                 break
         if version not in found:
             skipped[version] = reasons or [f"no python{version} on PATH, none in pyenv, none given with --python"]
