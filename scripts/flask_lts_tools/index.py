@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,12 +26,31 @@ TIMEOUT = 30
 
 
 @dataclass(frozen=True)
+class File:
+    """One file of a release, as the index lists it."""
+
+    filename: str
+    url: str  # absolute
+    sha256: str | None
+    packagetype: str  # "sdist", "bdist_wheel", ...
+    uploaded: _dt.datetime | None
+    yanked: bool
+
+
+@dataclass(frozen=True)
 class Release:
     version: Version
     uploaded: _dt.datetime | None  # earliest file upload
     requires_python: SpecifierSet | None
     yanked: bool
     yanked_reason: str | None
+    files: tuple[File, ...] = ()
+
+    @property
+    def sdist(self) -> File | None:
+        """The release's sdist (an unyanked one if there is any), or None."""
+        sdists = sorted((f for f in self.files if f.packagetype == "sdist"), key=lambda f: f.yanked)
+        return sdists[0] if sdists else None
 
 
 @dataclass(frozen=True)
@@ -88,7 +108,8 @@ def _parse_time(text: str | None) -> _dt.datetime | None:
     return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def parse_project(name: str, data: dict) -> Project:
+def parse_project(name: str, data: dict, url: str = "") -> Project:
+    """Release facts from the JSON API answer fetched at `url` (file URLs are made absolute)."""
     releases: dict[str, Release] = {}
     for version_text, files in data.get("releases", {}).items():
         try:
@@ -108,7 +129,14 @@ def parse_project(name: str, data: dict) -> Project:
                 break
         yanked = all(f.get("yanked") for f in files)
         reason = next((f.get("yanked_reason") for f in files if f.get("yanked_reason")), None)
-        releases[str(version)] = Release(version, min(uploads) if uploads else None, requires, yanked, reason)
+        listed = tuple(
+            File(
+                f.get("filename", ""), urllib.parse.urljoin(url, f.get("url", "")), (f.get("digests") or {}).get("sha256"),
+                f.get("packagetype", ""), _parse_time(f.get("upload_time_iso_8601")), bool(f.get("yanked")),
+            )
+            for f in files
+        )  # fmt: skip
+        releases[str(version)] = Release(version, min(uploads) if uploads else None, requires, yanked, reason, listed)
     return Project(data.get("info", {}).get("name", name), releases)
 
 
@@ -133,7 +161,7 @@ def project(name: str, timeout: float = TIMEOUT) -> Project:
         raise PackageIndexError(
             f"the package index is unreachable ({reason}); check the network and pip's index configuration"
         ) from None
-    result = parse_project(name, data)
+    result = parse_project(name, data, url)
     _cache[key] = result
     return result
 
