@@ -13,7 +13,6 @@ published before the freeze, the proposal says so, for the reviewer.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -27,6 +26,7 @@ from ._exceptions import ChannelError, ResolutionError
 from ._toml import tomllib
 from .constraints import Pin, environment, parse_pins
 from .pythons import find_interpreters, parse_python_options
+from .toolenv import uv_bin, uv_environ
 
 RESOURCES = Path(__file__).parent / "resources"
 Log = Callable[[str], None]
@@ -45,13 +45,11 @@ def series_of(version: str) -> str:
 
 
 def _uv_compile(seeds: Sequence[str], freeze: _dt.date, python: str, interpreter: Path | None, universal: bool) -> list[Pin]:
-    from uv import find_uv_bin
-
     with tempfile.TemporaryDirectory(prefix="flask-lts-new-channel-") as tmp:
         infile = Path(tmp) / "seeds.in"
         infile.write_text("\n".join(seeds) + "\n")
         cmd = [
-            find_uv_bin(), "pip", "compile", "--quiet", "--no-header", "--no-annotate",
+            uv_bin(), "pip", "compile", "--quiet", "--no-header", "--no-annotate",
             "--exclude-newer", (freeze + _dt.timedelta(days=1)).isoformat(),
             "--python-version", python, "--index-url", index.index_url(),
             "--output-file", str(Path(tmp) / "out.txt"), str(infile),
@@ -60,7 +58,7 @@ def _uv_compile(seeds: Sequence[str], freeze: _dt.date, python: str, interpreter
             cmd.insert(3, "--universal")
         if interpreter is not None:
             cmd += ["--python", str(interpreter)]
-        env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", UV_NO_CONFIG="1")
+        env = uv_environ()
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
         except subprocess.TimeoutExpired:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
 import subprocess
 import tempfile
@@ -24,7 +23,7 @@ from ._files import atomic_write_many
 from .channel import Channel, in_series
 from .constraints import Pin, Resolution, comment_block, environment, merge, parse_pins, render
 from .pythons import Interpreter
-from .toolenv import PIP_TOOLS_PAIR, TIMEOUT, tool_environment, venv_python
+from .toolenv import PIP_TOOLS_PAIR, TIMEOUT, tool_environment, uv_environ, venv_python
 
 UV_VERSION = "0.13.8"
 Log = Callable[[str], None]
@@ -172,7 +171,7 @@ def universal_pins(channel: Channel, interpreter: Interpreter, uv: Path, log: Lo
             "--generate-hashes", "--python", str(interpreter.path), "--python-version", interpreter.version,
             "--index-url", index.index_url(), "--output-file", "out.txt", infile.name,
         ]  # fmt: skip
-        env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", UV_NO_CONFIG="1")
+        env = uv_environ()
         try:
             proc = subprocess.run(cmd, cwd=directory, capture_output=True, text=True, timeout=TIMEOUT, env=env)
         except subprocess.TimeoutExpired:

@@ -8,6 +8,7 @@ its stamp matches.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,23 @@ from .pythons import Interpreter
 # the last pip for 3.8; pip-tools 7.4.1 works with pip 25.0-25.2).
 PIP_TOOLS_PAIR = ("pip==25.0.1", "pip-tools==7.4.1")
 TIMEOUT = 600
+
+
+def uv_bin() -> str:
+    """The uv executable the toolkit depends on (its wheel carries the binary)."""
+    from uv import find_uv_bin
+
+    return find_uv_bin()
+
+
+# uv reads neither pip.conf nor PIP_* variables: the index is passed explicitly
+# (index.index_url()), uv's own config files are ignored, and it never downloads
+# an interpreter on this closed network.
+UV_ENVIRON = {"UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1"}
+
+
+def uv_environ() -> dict[str, str]:
+    return {**os.environ, **UV_ENVIRON}
 
 
 def bin_dir(venv: Path) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .pythons import Interpreter
-from .toolenv import venv_python
+from .toolenv import UV_ENVIRON, uv_bin, venv_python
 
 
 @dataclass
@@ -73,13 +73,18 @@ class Environment:
     def pip(self, *args: str, timeout: float = 1800, env: Mapping[str, str] | None = None) -> Outcome:
         return run([self.python, "-m", "pip", "--disable-pip-version-check", "--no-input", *args], timeout, env=env)
 
+    def uv_pip(self, command: str, *args: str, timeout: float = 900) -> Outcome:
+        """`uv pip <command>` aimed at this environment: the fast path for the verifier's own
+        tools (test tools, listing). What a user gets (the set itself) is installed with pip."""
+        return run([uv_bin(), "pip", command, "--python", self.python, *args], timeout, env=UV_ENVIRON)
+
     def freeze(self) -> dict[str, str]:
         """Installed distributions (canonical name -> version), pip/setuptools/wheel left out."""
         import json
 
         from packaging.utils import canonicalize_name
 
-        out = self.pip("list", "--format=json", timeout=120)
+        out = self.uv_pip("list", "--format=json", timeout=120)
         if not out.ok:
             return {}
         skip = {"pip", "setuptools", "wheel", "distribute"}

@@ -14,33 +14,31 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from flask_lts_tools.index import Project, Release
-from flask_lts_tools.upstream import (
+from flask_lts_tools.upstream import node_id
+from flask_lts_tools.upstream.catalogue import (
     CATALOGUE,
-    Sdist,
     Suite,
     UpstreamError,
+    known_failures_for,
+    load_catalogue,
+    parse_catalogue,
+    parse_known_failures,
+)
+from flask_lts_tools.upstream.pytest_ini import filter_addopts, filter_ini_options, pytest_ini_options, render_ini
+from flask_lts_tools.upstream.requirements import (
     apply_era,
     declared_test_requirements,
     dependency_group,
     egg_info_requirements,
     era_cutoff,
     era_release,
-    filter_addopts,
-    filter_ini_options,
-    known_failures_for,
-    load_catalogue,
-    node_id,
-    parse_catalogue,
-    parse_known_failures,
     parse_requirement_lines,
-    pytest_ini_options,
     python_released,
-    render_ini,
     select_test_requirements,
-    suite_members,
     target_environment,
     tox_test_deps,
 )
+from flask_lts_tools.upstream.sdist import Sdist, suite_members
 
 UTC = _dt.timezone.utc
 CATALOGUE_DATA = {"defaults": {"requirement-files": ["requirements/tests.in", "requirements/tests.txt"]}}

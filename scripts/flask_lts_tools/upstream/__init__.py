@@ -1,0 +1,247 @@
+"""The packages' own test suites, from their sdists, against the installed set.
+
+`run_upstream(ctx) -> StageResult` runs, for each installed package that has an
+entry in resources/upstream.toml, the test suite of the sdist of the *installed*
+version: fetched from the index (sha256-checked, cached), only its tests copied
+out (never its source, so the installed package is what gets imported), its
+pytest ini options carried over without `filterwarnings = error` (warnings are
+collected instead), its declared test requirements installed beside the set
+(the set wins; pytest and its plugins taken from the sdist's own era), and the
+channel's known failures deselected. One package's trouble never stops another.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+from .. import index
+from .._files import atomic_write
+from ..verify import Context, Problem, StageResult, WarningRecord, install_test_tools, run_pytest
+from .catalogue import Catalogue, KnownFailure, Suite, UpstreamError, known_failures_for, load_catalogue, load_known_failures
+from .requirements import apply_era, declared_test_requirements, era_cutoff, python_released, select_test_requirements, target_environment
+from .pytest_ini import filter_ini_options, pytest_ini_options, render_ini
+from .sdist import Sdist, SdistFile, extract, fetch_sdist, suite_members
+
+
+def node_id(directory: Path, classname: str, name: str) -> str:
+    """pytest's node id (path::Class::test) from a junit classname (dotted) and name."""
+    parts = classname.split(".") if classname else []
+    for cut in range(len(parts), 0, -1):
+        candidate = Path(*parts[:cut]).with_suffix(".py")
+        if (directory / candidate).is_file():
+            return "::".join([candidate.as_posix(), *parts[cut:], name])
+    return f"{classname}::{name}" if classname else name
+
+
+@dataclass
+class PackageRun:
+    """What one package's suite did, as the report shows it."""
+
+    version: str
+    sdist: str = ""
+    status: str = "pass"  # pass | fail | error | skip
+    tests: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    subset: str = ""
+    requirements: list[str] = field(default_factory=list)
+    requirements_source: str = ""
+    era: str = ""  # the date test tools were taken from
+    from_set: list[str] = field(default_factory=list)
+    known_failures: list[str] = field(default_factory=list)
+    flaky: list[str] = field(default_factory=list)  # failed, then passed when rerun alone
+    ini: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if v not in ("", [], None)}
+        data.setdefault("status", self.status)
+        return data
+
+
+def _uninstall_tools(ctx: Context, keep: Mapping[str, str]) -> None:
+    """Remove the previous suite's test tools, so its plugins cannot leak into the next suite."""
+    extra = sorted(set(ctx.env.freeze()) - set(keep))
+    if extra:
+        ctx.env.uv_pip("uninstall", *extra, timeout=300)
+
+
+def run_suite(
+    ctx: Context, suite: Suite, catalogue: Catalogue, known: Sequence[KnownFailure], sdist_file: SdistFile,
+    baseline: Mapping[str, str],
+) -> tuple[PackageRun, list[Problem], list[WarningRecord]]:  # fmt: skip
+    """One package's suite: copy its tests out, install its test tools, run pytest."""
+    version = ctx.installed[suite.package]
+    run = PackageRun(version, sdist=sdist_file.path.name, subset=suite.subset)
+    python_full = ctx.env.interpreter.full_version
+    directory = ctx.workdir / "upstream" / suite.package
+    with Sdist(sdist_file.path) as sdist:
+        members = suite_members(sdist.names, suite)
+        if not any(any(m == t or m.startswith(t.rstrip("/") + "/") for t in suite.tests) for m in members):
+            where = ", ".join(suite.tests)
+            if suite.missing_tests_ok is not None and SpecifierSet(suite.missing_tests_ok).contains(version, prereleases=True):
+                run.status = "skip"
+                run.notes.append(f"the sdist ships no {where}, as the catalogue expects for this version")
+                return run, [], []
+            run.status = "fail"
+            return run, [Problem(f"{sdist_file.path.name} has no {where}: nothing to test", package=suite.package)], []
+        extract(sdist, members, directory)
+        files = sdist.config_files(catalogue)
+    ini_source, options = pytest_ini_options(files)
+    kept, dropped = filter_ini_options(options)
+    atomic_write(directory / "pytest.ini", render_ini(kept, ini_source))  # also stops pytest from finding our own config
+    run.ini = ini_source + (f" (dropped: {'; '.join(dropped)})" if dropped else "")
+
+    declared = declared_test_requirements(files, suite.package, catalogue, suite, target_environment(python_full))
+    extra = [Requirement(r) for r in suite.extra_requirements]
+    the_set = {**{n: p.version for n, p in ctx.pinned.for_python(ctx.python).items()}, **ctx.installed}
+    selected, run.from_set = select_test_requirements(
+        [*declared.requirements, *extra], the_set, [*catalogue.ignore_requirements, *suite.ignore_requirements], python_full,
+    )  # fmt: skip
+    run.requirements_source = declared.source + (" + catalogue" if extra else "")
+    run.notes += declared.notes
+    _uninstall_tools(ctx, baseline)
+    attempts = [(*catalogue.era, *catalogue.era_best_effort), catalogue.era] if catalogue.era_best_effort else [catalogue.era]
+    for number, patterns in enumerate(attempts, start=1):
+        cutoff = era_cutoff(sdist_file.uploaded, python_released(python_full))
+        run.era = cutoff.date().isoformat() if cutoff else ""
+        run.requirements, era_notes = apply_era(selected, patterns, cutoff, python_full, index.project)
+        problem = install_test_tools(ctx, run.requirements)
+        if problem is None or number == len(attempts):
+            break
+        run.notes.append("the era's tools do not install on this Python; only pytest and its plugins kept to their era")
+    run.notes += era_notes
+    if problem is not None:
+        run.status = "error"
+        problem.package = suite.package
+        return run, [problem], []
+
+    applied = known_failures_for(known, suite.package, version, python_full)
+    run.known_failures = [f"{k.test} ({k.reason})" for k in applied]
+    args = [*suite.pytest_args]
+    for k in applied:
+        args += ["--deselect", k.test]
+    out, failures, counts, warnings = run_pytest(ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout)
+    run.tests, run.failed, run.errors, run.skipped = counts["tests"], counts["failures"], counts["errors"], counts["skipped"]
+    run.passed = run.tests - run.failed - run.errors - run.skipped
+    problems = []
+    for p in failures:
+        classname, _, name = (p.test or "").rpartition("::")
+        problems.append(Problem(p.message, package=suite.package, test=node_id(directory, classname, name)))
+    if problems and out.returncode is not None:
+        problems = _rerun_failed(ctx, directory, suite, args, run, problems)
+    if out.returncode is None:
+        problems.append(Problem(f"pytest timed out after {suite.timeout:.0f}s:\n" + out.tail(10), package=suite.package))
+    elif not problems and out.returncode != 0 and not run.flaky:
+        what = "collected no tests" if out.returncode == 5 else f"exited {out.returncode}"
+        problems.append(Problem(f"pytest {what}:\n" + out.tail(), package=suite.package))
+    if problems:
+        run.status = "fail"
+    ours = [w for w in warnings if not any(fnmatch.fnmatch(w.origin, p) for p in catalogue.tool_warnings)]
+    if len(ours) < len(warnings):
+        run.notes.append(f"{sum(w.count for w in warnings if w not in ours)} warnings raised by the test tools themselves left out")
+    return run, problems, ours
+
+
+RERUN_LIMIT = 20  # more failures than this is a break, not flakiness: no rerun
+
+
+def _rerun_failed(
+    ctx: Context, directory: Path, suite: Suite, args: Sequence[str], run: PackageRun, problems: list[Problem],
+) -> list[Problem]:  # fmt: skip
+    """Run the failed tests once more, alone. Those that pass are flaky (timing tests on a
+    loaded machine), recorded in `run.flaky` and not failures; the rest stay problems."""
+    failed = [p.test for p in problems if p.test]
+    if len(failed) != len(problems) or len(failed) > RERUN_LIMIT:
+        return problems
+    again, still, counts, _ = run_pytest(
+        ctx, directory, f"upstream-{suite.package}-rerun", args, timeout=suite.timeout, targets=failed,
+    )  # fmt: skip
+    if again.returncode is None or counts["tests"] != len(failed):
+        return problems  # the rerun did not run exactly these tests: keep the first verdict
+    failing = {node_id(directory, *p.test.rpartition("::")[::2]) for p in still if p.test}
+    run.flaky = [t for t in failed if t not in failing]
+    if run.flaky:
+        from_failed = min(run.failed, len(run.flaky))
+        run.failed -= from_failed
+        run.errors -= len(run.flaky) - from_failed
+        run.passed += len(run.flaky)
+        run.notes.append(f"{len(run.flaky)} test(s) failed, then passed when rerun alone (flaky): {', '.join(run.flaky)}")
+    return [p for p in problems if p.test in failing]
+
+
+def _merge_warnings(groups: Iterable[Sequence[WarningRecord]]) -> list[WarningRecord]:
+    merged: dict[tuple[str, str, str], WarningRecord] = {}
+    for records in groups:
+        for r in records:
+            key = (r.origin, r.category, r.message)
+            if key in merged:
+                merged[key].count += r.count
+            else:
+                merged[key] = WarningRecord(r.category, r.message, r.origin, r.location, r.count)
+    return sorted(merged.values(), key=lambda r: (r.origin, r.category, r.message))
+
+
+def run_upstream(ctx: Context) -> StageResult:
+    """Each catalogued package's own suite, from its sdist, against the installed set."""
+    try:
+        catalogue = load_catalogue()
+        known = load_known_failures(ctx.options.known_failures)
+    except UpstreamError as exc:
+        return StageResult("upstream", "error", problems=[Problem(str(exc))])
+    suites = [s for name, s in sorted(catalogue.suites.items()) if name in ctx.installed]
+    not_run = {s.package: s.skip for s in suites if s.skips(ctx.installed[s.package])}
+    suites = [s for s in suites if s.package not in not_run]
+    if not suites:
+        return StageResult("upstream", "skip", details={"reason": "no catalogued suite applies to this set", "not_run": not_run})
+
+    cache = ctx.options.sdist_cache.resolve()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        fetched = dict(zip(
+            [s.package for s in suites],
+            pool.map(lambda s: _attempt(lambda: fetch_sdist(s.package, ctx.installed[s.package], cache)), suites),
+        ))  # fmt: skip
+    baseline = dict(ctx.installed)
+    packages: dict[str, dict] = {}
+    problems: list[Problem] = []
+    warnings: list[list[WarningRecord]] = []
+    for suite in suites:
+        started = time.monotonic()
+        version = ctx.installed[suite.package]
+        sdist_file = fetched[suite.package]
+        try:
+            if isinstance(sdist_file, Exception):
+                raise sdist_file
+            run, found, recorded = run_suite(ctx, suite, catalogue, known, sdist_file, baseline)
+        except Exception as exc:  # one package's trouble must not stop the others
+            run = PackageRun(version, status="error", subset=suite.subset)
+            found, recorded = [Problem(f"{type(exc).__name__}: {exc}", package=suite.package)], []
+        run.seconds = round(time.monotonic() - started, 1)
+        packages[suite.package] = run.as_dict()
+        problems += found
+        warnings.append(recorded)
+        counts = f"{run.passed} passed, {run.failed + run.errors} failed, {run.skipped} skipped" if run.tests else "; ".join(run.notes)
+        ctx.log(f"upstream {suite.package} {version}: {run.status}, {counts} in {run.seconds:.1f}s")
+    statuses = {p["status"] for p in packages.values()}
+    status = "error" if "error" in statuses else "fail" if "fail" in statuses else "pass" if "pass" in statuses else "skip"
+    totals = {k: sum(p.get(k, 0) for p in packages.values()) for k in ("tests", "passed", "failed", "errors", "skipped")}
+    details = {"packages": packages, "not_run": not_run, **totals}
+    return StageResult("upstream", status, problems=problems, warnings=_merge_warnings(warnings), details=details)
+
+
+def _attempt(fn: Callable[[], SdistFile]) -> SdistFile | Exception:
+    try:
+        return fn()
+    except Exception as exc:
+        return exc

@@ -1,0 +1,163 @@
+"""Sdists from the package index: fetched, checked against the index's sha256, cached, read."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fnmatch
+import hashlib
+import os
+import posixpath
+import re
+import shutil
+import tarfile
+import threading
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from packaging.version import InvalidVersion, Version
+
+from .. import index
+from .._exceptions import FlaskLTSError
+from .catalogue import Catalogue, Suite, UpstreamError
+
+DOWNLOAD_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class SdistFile:
+    path: Path
+    uploaded: _dt.datetime | None
+    url: str
+
+
+def fetch_sdist(name: str, version: str, cache: Path, timeout: float = index.TIMEOUT) -> SdistFile:
+    """The sdist of name==version from the index, cached and checked against the index's sha256."""
+    try:
+        release = index.project(name, timeout=timeout).releases.get(str(Version(version)))
+    except InvalidVersion:
+        release = None
+    except FlaskLTSError as exc:
+        raise UpstreamError(f"{name} {version}: {exc}") from None
+    entry = release.sdist if release else None
+    if entry is None:
+        raise UpstreamError(f"{name} {version} has no sdist on the package index")
+    if not entry.sha256:
+        raise UpstreamError(f"{name} {version}: the index gives no sha256 for {entry.filename}; refusing an unchecked sdist")
+    filename = Path(entry.filename).name
+    target = cache / filename
+    if target.exists() and _sha256(target) == entry.sha256:
+        return SdistFile(target, entry.uploaded, entry.url)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{filename}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        with urllib.request.urlopen(entry.url, timeout=DOWNLOAD_TIMEOUT) as response, open(tmp, "wb") as out:
+            shutil.copyfileobj(response, out)
+        if _sha256(tmp) != entry.sha256:
+            raise UpstreamError(f"{filename}: sha256 differs from the index's {entry.sha256}; not using it")
+        os.replace(tmp, target)
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise UpstreamError(f"could not download {entry.url} ({getattr(exc, 'reason', exc)})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return SdistFile(target, entry.uploaded, entry.url)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Sdist:
+    """Regular files of an sdist archive (tar or zip), by path relative to its top directory;
+    links, devices and anything outside the top directory are never read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._members: dict[str, Callable[[], bytes]] = {}
+        self._archive: zipfile.ZipFile | tarfile.TarFile
+        try:
+            if path.name.endswith(".zip"):
+                archive = self._archive = zipfile.ZipFile(path)
+                for info in archive.infolist():
+                    if not info.is_dir():
+                        self._add(info.filename, lambda info=info: archive.read(info))
+            else:
+                tar = self._archive = tarfile.open(path)
+                for member in tar.getmembers():
+                    if member.isfile():
+                        self._add(member.name, lambda member=member: tar.extractfile(member).read())  # type: ignore[union-attr]
+        except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise UpstreamError(f"{path.name}: not a readable sdist archive ({reason})") from None
+
+    def __enter__(self) -> "Sdist":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._archive.close()
+
+    def _add(self, name: str, read: Callable[[], bytes]) -> None:
+        parts = posixpath.normpath(name).split("/")
+        if len(parts) < 2 or parts[0] in ("", "..") or ".." in parts:
+            return  # only files inside the one top directory; never outside it
+        self._members["/".join(parts[1:])] = read
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self._members)
+
+    def read_text(self, name: str) -> str:
+        return self._members[name]().decode("utf-8", errors="replace")
+
+    def read_bytes(self, name: str) -> bytes:
+        return self._members[name]()
+
+    def config_files(self, catalogue: Catalogue) -> dict[str, str]:
+        """The files requirements and pytest options are read from."""
+        wanted = {"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini", ".pytest.ini", "PKG-INFO", *catalogue.requirement_files}
+        names = self._members
+        wanted |= {
+            n for n in names
+            if n.startswith("requirements/") or n.endswith(".egg-info/requires.txt")
+            or re.match(r"(requirements|test-requirements)[^/]*\.(txt|in|pip)$", n)
+        }  # fmt: skip
+        return {n: self.read_text(n) for n in wanted if n in names}
+
+
+_TEST_MODULE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
+
+
+def suite_members(names: Iterable[str], suite: Suite) -> list[str]:
+    """The sdist paths to copy: the tests (only the `run` test modules when the suite is a
+    subset; support files always), the suite's extra files and a top-level conftest.py."""
+    chosen = []
+    for name in names:
+        inside = any(name == t or name.startswith(t.rstrip("/") + "/") for t in suite.tests)
+        if not (inside or name in suite.files or name == "conftest.py"):
+            continue
+        if any(fnmatch.fnmatch(name, pattern) for pattern in suite.exclude):
+            continue
+        if inside and suite.run and _TEST_MODULE.search(name) and not any(fnmatch.fnmatch(name, p) for p in suite.run):
+            continue
+        chosen.append(name)
+    return chosen
+
+
+def extract(sdist: Sdist, members: Iterable[str], target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    root = target.resolve()
+    for name in members:
+        dest = (target / name).resolve()
+        if root not in dest.parents:
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(sdist.read_bytes(name))

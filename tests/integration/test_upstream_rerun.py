@@ -1,0 +1,61 @@
+"""A failed upstream test is rerun once, alone: a timing test that fails under load and
+passes alone is reported as flaky, a real break fails twice and stays a failure.
+Real venv, real pytest; only the suite is made up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_lts_tools.pythons import require_interpreters
+from flask_lts_tools.upstream import PackageRun, _rerun_failed, node_id
+from flask_lts_tools.upstream.catalogue import Suite
+from flask_lts_tools.venvs import create
+from flask_lts_tools.verify import Context, Options, Problem, install_test_tools, load_set, run_pytest
+
+pytestmark = pytest.mark.integration
+
+SUITE = '''
+import os, pathlib
+
+def test_fine():
+    assert True
+
+def test_flaky_once():
+    # fails on its first run only, as a timing test on a loaded machine does
+    marker = pathlib.Path(os.environ["FLAKY_MARKER"])
+    if not marker.exists():
+        marker.write_text("ran")
+        assert False, "too slow under load"
+
+def test_broken():
+    assert 1 == 2, "a real break"
+'''
+
+
+def test_flaky_test_passes_on_rerun_and_a_real_break_stays(tmp_path, monkeypatch):
+    interpreter = require_interpreters(["3.11"])["3.11"]
+    pins = tmp_path / "pins.txt"
+    pins.write_text("iniconfig==2.0.0\n")
+    env = create(tmp_path / "venv", interpreter)
+    ctx = Context(load_set(pins), "3.11", env, tmp_path, Options(), lambda message: None)
+    assert install_test_tools(ctx, ["pytest==8.3.5"]) is None
+    directory = tmp_path / "suite"
+    (directory / "tests").mkdir(parents=True)
+    (directory / "tests" / "test_timing.py").write_text(SUITE)
+    (directory / "pytest.ini").write_text("[pytest]\n")
+    monkeypatch.setenv("FLAKY_MARKER", str(tmp_path / "marker"))
+
+    out, failures, counts, _ = run_pytest(ctx, directory, "first", [])
+    assert out.returncode == 1 and counts["failures"] == 2
+    run = PackageRun("1.0", tests=counts["tests"], failed=2, passed=1)
+    problems = [Problem(p.message, test=node_id(directory, *p.test.rpartition("::")[::2])) for p in failures]
+    assert sorted(p.test for p in problems) == ["tests/test_timing.py::test_broken", "tests/test_timing.py::test_flaky_once"]
+
+    left = _rerun_failed(ctx, directory, Suite("demo"), [], run, problems)
+
+    assert [p.test for p in left] == ["tests/test_timing.py::test_broken"]
+    assert run.flaky == ["tests/test_timing.py::test_flaky_once"]
+    assert (run.passed, run.failed, run.errors) == (2, 1, 0)
+    assert "passed when rerun alone" in run.notes[0]
