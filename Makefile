@@ -18,8 +18,12 @@ PYTHON ?=
 CONSTRAINTS ?=
 STAGES ?=
 STRICT ?=
-VERIFY_ARGS = $(if $(CHANNEL),--channel $(CHANNEL),) $(if $(CONSTRAINTS),--constraints $(CONSTRAINTS),) \
-	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,)
+# JOBS=3 sets how many (channel, Python) verifications run at once (default: the cores).
+JOBS ?=
+ALL_CHANNELS = $(patsubst channels/%.toml,%,$(wildcard channels/*.toml))
+VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--constraints $(CONSTRAINTS),) \
+	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
+	$(if $(JOBS),--jobs $(JOBS),)
 
 .PHONY: help venv resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context site dist publish bench-installer test test-unit audit clean
 
@@ -58,9 +62,10 @@ else
 	$(TOOLS) verify $(VERIFY_ARGS)
 endif
 
+# Every channel on every Python it claims, as one pool of workers (longest first).
 verify-all: $(STAMP)
-	@rc=0; for c in $$(ls channels/*.toml | xargs -n1 basename | sed 's/.toml$$//'); do \
-		$(TOOLS) verify --channel $$c $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) || rc=1; done; exit $$rc
+	$(TOOLS) verify $(foreach c,$(ALL_CHANNELS),--channel $(c)) $(foreach p,$(PYTHON),--python $(p)) \
+		$(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) $(if $(JOBS),--jobs $(JOBS),)
 
 merge-reports: $(STAMP)
 	$(TOOLS) merge-reports $(or $(REPORTS),reports/*/) $(if $(OUT),-o $(OUT),)
@@ -71,8 +76,8 @@ bench-resolve: $(STAMP)
 	$(BIN)/python bench/bench.py resolve --cold $(foreach c,$(CHANNEL),--channel $(c))
 
 bench-verify: $(STAMP)
-	$(BIN)/python bench/bench.py verify $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),)
-	$(BIN)/python bench/bench.py verify --cold $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),)
+	$(BIN)/python bench/bench.py verify $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),) $(if $(JOBS),--jobs $(JOBS),)
+	$(BIN)/python bench/bench.py verify --cold $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),) $(if $(JOBS),--jobs $(JOBS),)
 
 refresh: $(STAMP)
 	$(TOOLS) refresh $(or $(CHANNEL),$(error CHANNEL=name is required)) $(if $(DRY_RUN),--dry-run,) $(if $(STAGES),--stages $(STAGES),)

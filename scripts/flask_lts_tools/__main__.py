@@ -52,9 +52,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     channels = [load_channel(find_channel_file(n, args.channels_dir)) for n in channel_names(args)]
     uv = None
     if not args.no_universal:
-        from uv import find_uv_bin
+        from .toolenv import uv_bin
 
-        uv = Path(find_uv_bin())
+        uv = Path(uv_bin())
     rows = []
     outcomes = []
     for channel in channels:
@@ -138,88 +138,116 @@ def add_new_channel(sub: argparse._SubParsersAction) -> None:
 # -- verify ---------------------------------------------------------------------
 
 
+def _verify_targets(args: argparse.Namespace) -> list[tuple[object, object, Path, list[str]]]:
+    """(channel or None, pinned set, source file, Pythons asked) for each set to verify."""
+    from .verify import load_set
+
+    if bool(args.channel) == bool(args.constraints):
+        raise FlaskLTSError("verify: give --channel NAME (repeatable) or --constraints FILE, not both and not neither")
+    asked = [v for v in args.python or [] if "=" not in v and "/" not in v]
+    from .pythons import parse_python_options
+
+    explicit = parse_python_options([v for v in args.python or [] if "=" in v or "/" in v])
+    asked += list(explicit)
+    if args.constraints:
+        if not asked:
+            raise FlaskLTSError("verify --constraints: name the Python with --python X.Y")
+        source = Path(args.constraints)
+        return [(None, load_set(source, None, name=args.name), source, asked)]
+    targets = []
+    for name in args.channel:
+        channel = load_channel(find_channel_file(name, args.channels_dir))
+        wanted = [p for p in asked if p in channel.pythons] if asked else list(channel.pythons)
+        if asked and len(args.channel) == 1 and len(wanted) < len(asked):
+            unclaimed = [p for p in asked if p not in channel.pythons]
+            raise FlaskLTSError(
+                f"channel {channel.name} does not claim Python {', '.join(unclaimed)} (it claims {', '.join(channel.pythons)})"
+            )
+        source = args.constraints_dir / f"flask-lts-{channel.name}.txt"
+        if wanted:
+            targets.append((channel, load_set(source, channel), source, wanted))
+    if not targets:
+        raise FlaskLTSError(f"verify: no channel among {', '.join(args.channel)} claims Python {', '.join(asked)}")
+    return targets
+
+
+def _longest_first(jobs: list[tuple], reports_dir: Path) -> list[tuple]:
+    """Order (set, Python) jobs by the duration of their last report, longest first, so
+    that a pool of workers finishes together (jobs with no report yet go first)."""
+    from .report import report_path
+
+    def last_seconds(job: tuple) -> float:
+        try:
+            return float(json.loads(report_path(reports_dir, job[0].name, job[1]).read_text())["seconds"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return float("inf")
+
+    return sorted(jobs, key=last_seconds, reverse=True)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from .pythons import find_interpreters, parse_python_options
     from .report import report_path, summary_markdown, write_result, write_summary
-    from .verify import STAGES, Options, Problem, StageResult, VerifyResult, load_set, verify
+    from .verify import STAGES, Options, Problem, StageResult, VerifyResult, verify
 
     progress = Progress()
-    if bool(args.channel) == bool(args.constraints):
-        raise FlaskLTSError("verify: give exactly one of --channel NAME or --constraints FILE")
-    channel = None
-    if args.channel:
-        channel = load_channel(find_channel_file(args.channel, args.channels_dir))
-        source = args.constraints_dir / f"flask-lts-{channel.name}.txt"
-    else:
-        source = Path(args.constraints)
-    pinned = load_set(source, channel, name=args.name)
-    wanted: list[str] = []
-    explicit = {}
-    for value in args.python or []:
-        if "=" in value or "/" in value:
-            explicit.update(parse_python_options([value]))
-            wanted.append(next(reversed(explicit)))
-        else:
-            wanted.append(value)
-    if not wanted:
-        if channel is None:
-            raise FlaskLTSError("verify --constraints: name the Python with --python X.Y")
-        wanted = list(channel.pythons)
-    if channel is not None:
-        unclaimed = [p for p in wanted if p not in channel.pythons]
-        if unclaimed:
-            raise FlaskLTSError(
-                f"channel {channel.name} does not claim Python {', '.join(unclaimed)} (it claims {', '.join(channel.pythons)})"
-            )
+    targets = _verify_targets(args)
     stages = list(STAGES) if not args.stages else [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
         raise FlaskLTSError(f"verify: unknown stage {unknown[0]!r}; stages are {', '.join(STAGES)}")
-    known = args.known_failures
-    if known is None and channel is not None:
-        candidate = args.channels_dir / "known-failures" / f"{channel.name}.toml"
-        known = candidate if candidate.exists() else None
-    options = Options(
-        stages=stages, workdir=args.work_dir, apps_dirs=args.apps or [Path("tests/compat")],
-        known_failures=known, strict=args.strict,
-    )  # fmt: skip
-    found, skipped = find_interpreters(wanted, explicit)
+    explicit = parse_python_options([v for v in args.python or [] if "=" in v or "/" in v])
+    found, skipped = find_interpreters(sorted({p for *_, wanted in targets for p in wanted}), explicit)
     results: list[VerifyResult] = []
-    for python in wanted:
-        if python in skipped:
-            reason = "; ".join(skipped[python])
-            progress(f"skipped: interpreter not found ({reason})", f"{pinned.name} py{python}")
-            missing = VerifyResult(pinned.name, str(source), python, "not found", "")
-            missing.stages.append(StageResult("install", "error", problems=[Problem(f"Python {python} not found: {reason}")]))
-            results.append(missing)
-        else:
-            progress(f"interpreter {found[python].full_version} ({found[python].path})", f"{pinned.name} py{python}")
+    jobs = []
+    for channel, pinned, source, wanted in targets:
+        known = args.known_failures
+        if known is None and channel is not None:
+            candidate = args.channels_dir / "known-failures" / f"{channel.name}.toml"
+            known = candidate if candidate.exists() else None
+        options = Options(
+            stages=stages, workdir=args.work_dir, apps_dirs=args.apps or [Path("tests/compat")],
+            known_failures=known, strict=args.strict, sdist_cache=args.sdist_cache,
+        )  # fmt: skip
+        for python in wanted:
+            if python in skipped:
+                reason = "; ".join(skipped[python])
+                progress(f"skipped: interpreter not found ({reason})", f"{pinned.name} py{python}")
+                missing = VerifyResult(pinned.name, str(source), python, "not found", "")
+                missing.stages.append(StageResult("install", "error", problems=[Problem(f"Python {python} not found: {reason}")]))
+                results.append(missing)
+            else:
+                progress(f"interpreter {found[python].full_version} ({found[python].path})", f"{pinned.name} py{python}")
+                jobs.append((pinned, python, options))
 
-    def one(python: str) -> VerifyResult:
+    def one(job: tuple) -> VerifyResult:
+        pinned, python, options = job
         return verify(pinned, found[python], options, progress.scoped(f"{pinned.name} py{python}"))
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results += list(pool.map(one, [p for p in wanted if p in found]))
+        results += list(pool.map(one, _longest_first(jobs, args.reports_dir)))
     reports = []
-    for result in results:
-        path = write_result(result, args.reports_dir)
-        progress(f"report {path}")
-        reports.append(json.loads(path.read_text()))
-    all_reports = []
-    for python in (channel.pythons if channel else wanted):
-        path = report_path(args.reports_dir, pinned.name, python)
-        if path.exists():
-            all_reports.append(json.loads(path.read_text()))
-    write_summary(all_reports, args.reports_dir / pinned.name / "summary.md")
+    for channel, pinned, source, wanted in targets:
+        for result in (r for r in results if r.set_name == pinned.name):
+            path = write_result(result, args.reports_dir)
+            progress(f"report {path}")
+            reports.append(json.loads(path.read_text()))
+        all_reports = []
+        for python in (channel.pythons if channel else wanted):
+            path = report_path(args.reports_dir, pinned.name, python)
+            if path.exists():
+                all_reports.append(json.loads(path.read_text()))
+        write_summary(all_reports, args.reports_dir / pinned.name / "summary.md")
     print(summary_markdown(reports))
+    print(f"{len(reports)} verification(s) in {time.monotonic() - progress.started:.0f}s wall, {args.jobs} at a time")
     return 0 if all(r.status == "pass" for r in results) else 1
 
 
 def add_verify(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="verify a channel or any pinned set in fresh environments")
-    p.add_argument("--channel", help="channel name (verifies constraints/flask-lts-<name>.txt)")
+    p.add_argument("--channel", action="append", help="channel name (verifies constraints/flask-lts-<name>.txt); repeatable: one pool of workers runs every channel's Pythons")
     p.add_argument("--constraints", help="any fully pinned file (constraints or pip freeze)")
     p.add_argument("--name", help="report name for --constraints (default: the file's stem)")
     p.add_argument("--python", action="append", metavar="X.Y[=PATH]", help="Python(s) to verify on (default: the channel's)")
@@ -231,6 +259,7 @@ def add_verify(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--constraints-dir", type=Path, default=Path("constraints"))
     p.add_argument("--reports-dir", type=Path, default=Path("reports"))
     p.add_argument("--work-dir", type=Path, default=Path(".cache/verify"))
+    p.add_argument("--sdist-cache", type=Path, default=Path(".cache/sdists"), help="where the suites' sdists are kept")
     p.set_defaults(func=cmd_verify)
 
 
@@ -271,7 +300,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
         dirs = args.advisories or default_advisory_dirs()
         advisories = load_advisories(*dirs) if dirs else None
-    uv = None if args.no_universal else Path(__import__("uv").find_uv_bin())
+    from .toolenv import uv_bin
+
+    uv = None if args.no_universal else Path(uv_bin())
     log = progress.scoped(f"refresh {channel.name}")
     refresh_plan = plan(channel, current, interpreters, args.tools_dir, uv, advisories, log, jobs=args.jobs)
     for line in refresh_plan.yanked:
