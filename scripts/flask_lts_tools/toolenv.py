@@ -62,7 +62,7 @@ def run(cmd: list[str], what: str, timeout: float = TIMEOUT, **kwargs) -> subpro
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """Serialise creation across processes (parallel test workers, parallel make runs)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as handle:
@@ -81,7 +81,7 @@ def _locked(path: Path) -> Iterator[None]:
 def tool_environment(interpreter: Interpreter, root: Path) -> Path:
     """A venv on `interpreter` with the pinned pip / pip-tools pair; created on first use."""
     root = root.resolve()
-    with _locked(root / f".py{interpreter.version}.lock"):
+    with locked(root / f".py{interpreter.version}.lock"):
         return _tool_environment(interpreter, root)
 
 

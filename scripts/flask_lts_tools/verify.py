@@ -23,7 +23,7 @@ from typing import Callable, Sequence
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from . import index, venvs
+from . import venvs
 from ._exceptions import ConstraintsError
 from .channel import Channel
 from .constraints import Pin, pins_for, read_pins
@@ -118,6 +118,7 @@ class Options:
     strict: bool = False
     timeout: float = 1800
     sdist_cache: Path = Path(".cache/sdists")  # sdists of the upstream suites, sha256-checked
+    testtools_cache: Path = Path(".cache/testtools")  # resolved and installed test tools, per Python
 
 
 @dataclass
@@ -241,23 +242,15 @@ def select_apps(dirs: Sequence[Path], installed: Sequence[str]) -> tuple[list[Pa
 
 
 def install_test_tools(ctx: Context, requirements: Sequence[str]) -> Problem | None:
-    """Install test tools under the set's constraints, then prove the set did not move.
+    """Make test tools importable beside the set, resolved under the set's constraints
+    (docs/upstream.md, "Test tools"): the set's environment itself is never modified,
+    and the set wins on sys.path."""
+    from . import testtools
 
-    uv installs them (ten times faster than pip, which matters across ~25 suites per
-    Python), from the index pip is configured with. They are not byte-compiled up front
-    (uv's default): a suite compiles the few modules it imports, once, instead of every
-    module of pytest's dependencies (pygments alone is hundreds) at every install.
-    """
-    out = ctx.env.uv_pip(
-        "install", "--index-url", index.index_url(),
-        "-c", str(ctx.pinned.path.resolve()), *requirements, timeout=900,
-    )  # fmt: skip
-    if not out.ok:
-        return Problem("could not install the test tools " + " ".join(requirements) + ":\n" + out.tail())
-    after = ctx.env.freeze()
-    moved = [f"{n} {v} -> {after.get(n)}" for n, v in ctx.installed.items() if after.get(n) != v]
-    if moved:
-        return Problem("installing test tools changed the set: " + ", ".join(moved))
+    try:
+        testtools.overlay(ctx.env, requirements, ctx.pinned.path, ctx.options.testtools_cache)
+    except testtools.ToolsProblem as exc:
+        return Problem(str(exc))
     return None
 
 
@@ -321,6 +314,9 @@ def stage_apps(ctx: Context) -> StageResult:
         name = path.name if path.name.startswith("test_") else f"test_{path.name}"
         shutil.copy2(path, directory / name)
     out, problems, counts, warnings = run_pytest(ctx, directory, "apps")
+    from .testtools import remove
+
+    remove(ctx.env)
     if out.returncode is None:
         problems.append(Problem("pytest timed out: " + out.tail(5)))
     elif not problems and out.returncode not in (0,):

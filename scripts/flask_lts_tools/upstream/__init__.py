@@ -17,12 +17,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Sequence
 
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-from .. import index
+from .. import index, testtools
 from .._files import atomic_write
 from ..verify import Context, Problem, StageResult, WarningRecord, install_test_tools, run_pytest
 from .catalogue import Catalogue, KnownFailure, Suite, UpstreamError, known_failures_for, load_catalogue, load_known_failures
@@ -70,16 +70,8 @@ class PackageRun:
         return data
 
 
-def _uninstall_tools(ctx: Context, keep: Mapping[str, str]) -> None:
-    """Remove the previous suite's test tools, so its plugins cannot leak into the next suite."""
-    extra = sorted(set(ctx.env.freeze()) - set(keep))
-    if extra:
-        ctx.env.uv_pip("uninstall", *extra, timeout=300)
-
-
 def run_suite(
     ctx: Context, suite: Suite, catalogue: Catalogue, known: Sequence[KnownFailure], sdist_file: SdistFile,
-    baseline: Mapping[str, str],
 ) -> tuple[PackageRun, list[Problem], list[WarningRecord]]:  # fmt: skip
     """One package's suite: copy its tests out, install its test tools, run pytest."""
     version = ctx.installed[suite.package]
@@ -111,7 +103,6 @@ def run_suite(
     )  # fmt: skip
     run.requirements_source = declared.source + (" + catalogue" if extra else "")
     run.notes += declared.notes
-    _uninstall_tools(ctx, baseline)
     attempts = [(*catalogue.era, *catalogue.era_best_effort), catalogue.era] if catalogue.era_best_effort else [catalogue.era]
     for number, patterns in enumerate(attempts, start=1):
         cutoff = era_cutoff(sdist_file.uploaded, python_released(python_full))
@@ -212,7 +203,6 @@ def run_upstream(ctx: Context) -> StageResult:
             [s.package for s in suites],
             pool.map(lambda s: _attempt(lambda: fetch_sdist(s.package, ctx.installed[s.package], cache)), suites),
         ))  # fmt: skip
-    baseline = dict(ctx.installed)
     packages: dict[str, dict] = {}
     problems: list[Problem] = []
     warnings: list[list[WarningRecord]] = []
@@ -223,7 +213,7 @@ def run_upstream(ctx: Context) -> StageResult:
         try:
             if isinstance(sdist_file, Exception):
                 raise sdist_file
-            run, found, recorded = run_suite(ctx, suite, catalogue, known, sdist_file, baseline)
+            run, found, recorded = run_suite(ctx, suite, catalogue, known, sdist_file)
         except Exception as exc:  # one package's trouble must not stop the others
             run = PackageRun(version, status="error", subset=suite.subset)
             found, recorded = [Problem(f"{type(exc).__name__}: {exc}", package=suite.package)], []
@@ -233,6 +223,7 @@ def run_upstream(ctx: Context) -> StageResult:
         warnings.append(recorded)
         counts = f"{run.passed} passed, {run.failed + run.errors} failed, {run.skipped} skipped" if run.tests else "; ".join(run.notes)
         ctx.log(f"upstream {suite.package} {version}: {run.status}, {counts} in {run.seconds:.1f}s")
+    testtools.remove(ctx.env)
     statuses = {p["status"] for p in packages.values()}
     status = "error" if "error" in statuses else "fail" if "fail" in statuses else "pass" if "pass" in statuses else "skip"
     totals = {k: sum(p.get(k, 0) for p in packages.values()) for k in ("tests", "passed", "failed", "errors", "skipped")}

@@ -1,0 +1,129 @@
+"""Test tools beside the set under test, never inside it.
+
+The apps and each upstream suite need test tools (pytest of their era, plugins, the
+suite's helpers). They are resolved with uv under the set's constraints, and what the
+set's environment does not already have is installed once, byte-compiled, into
+`.cache/testtools/py<X.Y.Z>/<digest of the pins>/`. A `.pth` file in the environment
+puts that folder on `sys.path` *after* site-packages (so the set always wins) for the
+one suite that needs it; the next suite's overlay replaces it, so no plugin leaks
+from one suite into the next. The environment pip made is never modified, and warm
+runs reuse both the resolutions and the installed tool folders.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from packaging.utils import canonicalize_name
+
+from . import index
+from .constraints import parse_pins
+from .toolenv import locked
+from .venvs import Environment, Outcome
+
+PTH_NAME = "_flask_lts_testtools.pth"
+STAMP = ".flask-lts-testtools"
+
+
+class ToolsProblem(Exception):
+    """The test tools could not be resolved or installed; the message says why."""
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _site_packages(env: Environment) -> Path:
+    if os.name == "nt":
+        return env.path / "Lib" / "site-packages"
+    return env.path / "lib" / f"python{env.interpreter.version}" / "site-packages"
+
+
+def _failure(what: str, out: Outcome) -> ToolsProblem:
+    return ToolsProblem(f"{what}:\n{out.tail()}")
+
+
+def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> dict[str, str]:
+    """The tools' full closure under the set's constraints, for this environment's Python
+    (cached for the day by inputs: Python, requirements, the constraints file's content)."""
+    key = _digest(
+        env.interpreter.full_version, sorted(requirements), hashlib.sha256(constraints.read_bytes()).hexdigest(),
+        _dt.date.today().isoformat(),  # unpinned tools move with the index: resolve again each day
+    )  # fmt: skip
+    cached = cache / "resolved" / f"{key}.txt"
+    if not cached.exists():
+        source = cache / "resolved" / f".{key}.{os.getpid()}.in"
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text("\n".join(requirements) + "\n")
+        try:
+            out = env.uv_pip(
+                "compile", "--index-url", index.index_url(), "-c", str(constraints), "--no-header", "--no-annotate",
+                "--quiet", str(source), timeout=600,
+            )  # fmt: skip
+        finally:
+            source.unlink(missing_ok=True)
+        if not out.ok:
+            raise _failure("could not resolve the test tools " + " ".join(requirements) + " under the set's constraints", out)
+        tmp = cached.with_name(f".{key}.{os.getpid()}.tmp")
+        tmp.write_text(out.stdout)
+        os.replace(tmp, cached)
+    return {canonicalize_name(p.name): p.version for p in parse_pins(cached.read_text(), str(cached))}
+
+
+def tools_folder(env: Environment, pins: Mapping[str, str], cache: Path) -> Path | None:
+    """The folder holding exactly `pins` (installed without dependencies, byte-compiled),
+    made once per Python and set of pins; None when there is nothing to install."""
+    if not pins:
+        return None
+    lines = sorted(f"{name}=={version}" for name, version in pins.items())
+    folder = cache / f"py{env.interpreter.full_version}" / _digest(lines)
+    if (folder / STAMP).exists():
+        return folder
+    with locked(folder.parent / f".{folder.name}.lock"):
+        if (folder / STAMP).exists():
+            return folder
+        tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        out = env.uv_pip(
+            "install", "--index-url", index.index_url(), "--target", str(tmp), "--no-deps", "--compile-bytecode",
+            *lines, timeout=900,
+        )  # fmt: skip
+        if not out.ok:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise _failure("could not install the test tools " + " ".join(lines), out)
+        (tmp / STAMP).write_text("\n".join(lines) + "\n")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    return folder
+
+
+def overlay(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> dict[str, str]:
+    """Make `requirements` importable in `env` beside the set (replacing any previous
+    overlay); returns the tool pins that came from the tools folder (not from the set)."""
+    remove(env)
+    cache = cache.resolve()
+    closure = resolve_tools(env, requirements, constraints.resolve(), cache)
+    present = _installed_names(env)
+    extra = {name: version for name, version in closure.items() if name not in present}
+    folder = tools_folder(env, extra, cache)
+    if folder is not None:
+        (_site_packages(env) / PTH_NAME).write_text(str(folder) + "\n")
+    return extra
+
+
+def _installed_names(env: Environment) -> set[str]:
+    """Every distribution in the environment, pip and setuptools included."""
+    out = env.uv_pip("list", "--format=json", timeout=120)
+    if not out.ok:
+        raise _failure("could not list the environment", out)
+    return {canonicalize_name(d["name"]) for d in json.loads(out.stdout)}
+
+
+def remove(env: Environment) -> None:
+    (_site_packages(env) / PTH_NAME).unlink(missing_ok=True)

@@ -1,0 +1,56 @@
+"""Test tools overlay a real environment without touching it: the set wins imports,
+the next overlay replaces the previous one, and removing it leaves the set alone."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from flask_lts_tools import testtools
+from flask_lts_tools.pythons import require_interpreters
+from flask_lts_tools.venvs import create
+
+pytestmark = pytest.mark.integration
+
+WHERE = "import importlib, sys\nfor m in sys.argv[1:]:\n    mod = importlib.import_module(m)\n    print(m, getattr(mod, '__version__', '?'), mod.__file__)"
+
+
+def where(env, *modules: str) -> dict[str, tuple[str, str]]:
+    out = subprocess.run([env.python, "-c", WHERE, *modules], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return {line.split()[0]: (line.split()[1], line.split()[2]) for line in out.stdout.splitlines()}
+
+
+def test_overlay_beside_the_set(tmp_path):
+    env = create(tmp_path / "venv", require_interpreters(["3.11"])["3.11"])
+    pins = tmp_path / "set.txt"
+    pins.write_text("iniconfig==2.0.0\n")
+    installed = env.pip("install", "-c", str(pins), "iniconfig")
+    assert installed.ok, installed.tail()
+    before = env.freeze()
+    cache = tmp_path / "cache"
+
+    extra = testtools.overlay(env, ["pytest==8.3.5"], pins, cache)
+    assert extra["pytest"] == "8.3.5" and "iniconfig" not in extra  # the set provides it
+    found = where(env, "pytest", "iniconfig")
+    assert found["pytest"][0] == "8.3.5" and str(cache.resolve()) in found["pytest"][1]
+    assert "site-packages" in found["iniconfig"][1] and str(cache) not in found["iniconfig"][1]
+    assert env.freeze() == before  # the environment pip made is untouched
+
+    testtools.overlay(env, ["pytest==7.4.4"], pins, cache)  # the next suite's tools replace these
+    assert where(env, "pytest")["pytest"][0] == "7.4.4"
+    assert len(list((cache / f"py{env.interpreter.full_version}").iterdir())) >= 2  # both kept for warm runs
+
+    testtools.remove(env)
+    gone = subprocess.run([env.python, "-c", "import pytest"], capture_output=True, text=True, timeout=60)
+    assert gone.returncode != 0 and "No module named 'pytest'" in gone.stderr
+    assert env.freeze() == before
+
+
+def test_tools_that_need_another_version_of_the_set_are_refused(tmp_path):
+    env = create(tmp_path / "venv", require_interpreters(["3.11"])["3.11"])
+    pins = tmp_path / "set.txt"
+    pins.write_text("pluggy==1.0.0\n")  # pytest 8.3 needs pluggy >= 1.5
+    with pytest.raises(testtools.ToolsProblem, match="could not resolve the test tools pytest==8.3.5"):
+        testtools.overlay(env, ["pytest==8.3.5"], pins, tmp_path / "cache")
