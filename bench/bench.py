@@ -1,6 +1,6 @@
 """Benchmarks of the maintainer pipeline: wall time of `resolve` and of `verify`
 (per stage, per Python), warm (the machine's caches) and cold (empty pip, uv and
-pip-tools caches, no cached sdists, fresh tool environments). Prints a table;
+pip-tools caches, no cached sdists nor test tools, fresh tool environments). Prints a table;
 nothing in the repository is written.
 
 usage: python bench/bench.py resolve|verify [--cold] [--channel NAME ...] [--stages ...] [--jobs N]
@@ -43,9 +43,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="flask-lts-bench-") as tmp:
         env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
         common = ["--tools-dir", str(ROOT / ".cache" / "tools")]
-        sdists = ROOT / ".cache" / "sdists"
+        sdists, testtools = ROOT / ".cache" / "sdists", ROOT / ".cache" / "testtools"
         if args.cold:
-            sdists = Path(tmp) / "sdists"
+            sdists, testtools = Path(tmp) / "sdists", Path(tmp) / "testtools"
             env["XDG_CACHE_HOME"] = str(Path(tmp) / "xdg")
             env["PIP_CACHE_DIR"] = str(Path(tmp) / "pip-cache")
             env["UV_CACHE_DIR"] = str(Path(tmp) / "uv-cache")
@@ -61,7 +61,7 @@ def main() -> int:
             shutil.copytree(ROOT / "reports", reports, dirs_exist_ok=True)
             cmd = [
                 *TOOLS, *common, "verify", *(f"--channel={c}" for c in channels), "--reports-dir", str(reports),
-                "--work-dir", str(Path(tmp) / "work"), "--sdist-cache", str(sdists),
+                "--work-dir", str(Path(tmp) / "work"), "--sdist-cache", str(sdists), "--testtools-cache", str(testtools),
             ]  # fmt: skip
             cmd += ["--stages", args.stages] if args.stages else []
             cmd += ["--jobs", str(args.jobs)] if args.jobs else []

@@ -210,6 +210,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         options = Options(
             stages=stages, workdir=args.work_dir, apps_dirs=args.apps or [Path("tests/compat")],
             known_failures=known, strict=args.strict, sdist_cache=args.sdist_cache,
+            testtools_cache=args.testtools_cache,
         )  # fmt: skip
         for python in wanted:
             if python in skipped:
@@ -253,13 +254,17 @@ def add_verify(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--python", action="append", metavar="X.Y[=PATH]", help="Python(s) to verify on (default: the channel's)")
     p.add_argument("--stages", help="comma-separated subset of: install,pip-check,imports,apps,upstream")
     p.add_argument("--strict", action="store_true", help="warnings fail the stage")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="Pythons verified at once")
+    # Twice the cores: a verification waits a good part of its time (suites that sleep,
+    # index round trips, subprocess start-up), so two per core keep the cores busy.
+    # Measured on 2 cores (docs/benchmarks.md): 2 at once 738 s, 3 683 s, 4 646 s, 5 696 s.
+    p.add_argument("--jobs", type=int, default=2 * (os.cpu_count() or 1), help="verifications at once (default: twice the cores)")
     p.add_argument("--apps", action="append", type=Path, help="directory of app test modules (repeatable)")
     p.add_argument("--known-failures", type=Path, help="known upstream failures (TOML)")
     p.add_argument("--constraints-dir", type=Path, default=Path("constraints"))
     p.add_argument("--reports-dir", type=Path, default=Path("reports"))
     p.add_argument("--work-dir", type=Path, default=Path(".cache/verify"))
     p.add_argument("--sdist-cache", type=Path, default=Path(".cache/sdists"), help="where the suites' sdists are kept")
+    p.add_argument("--testtools-cache", type=Path, default=Path(".cache/testtools"), help="resolved and installed test tools")
     p.set_defaults(func=cmd_verify)
 
 
