@@ -1,14 +1,20 @@
 """pytest plugin used by the verifier inside target environments (stdlib + pytest):
 records every warning raised during collection and tests into the JSON file named
-by FLASK_LTS_WARNINGS_FILE, so warnings can be reported per package and origin."""
+by FLASK_LTS_WARNINGS_FILE, so warnings can be reported per package and origin.
+
+Suites run under the pytest of their own era, so the hook depends on pytest's age:
+`pytest_warning_recorded` since pytest 6.0, `pytest_warning_captured` before it
+(and removed in pytest 8, where defining it would be an unknown-hook error)."""
 
 import json
 import os
 
+import pytest
+
 _records = []
 
 
-def pytest_warning_recorded(warning_message, when, nodeid, location):
+def _record(warning_message, when, nodeid):
     _records.append(
         {
             "category": warning_message.category.__name__,
@@ -19,6 +25,17 @@ def pytest_warning_recorded(warning_message, when, nodeid, location):
             "nodeid": nodeid,
         }
     )
+
+
+if int(pytest.__version__.split(".")[0]) >= 6:
+
+    def pytest_warning_recorded(warning_message, when, nodeid, location):
+        _record(warning_message, when, nodeid)
+
+else:
+
+    def pytest_warning_captured(warning_message, when, item):
+        _record(warning_message, when, item.nodeid if item is not None else "")
 
 
 def pytest_sessionfinish(session, exitstatus):
