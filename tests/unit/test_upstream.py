@@ -301,7 +301,7 @@ def test_rendered_ini_reads_back_with_the_same_values():
 
 
 SDIST_NAMES = [
-    "conftest.py", "setup.cfg", "src/pkg/__init__.py", "test/__init__.py", "test/conftest.py", "test/requirements.py",
+    "conftest.py", "setup.cfg", "CHANGES.rst", "pkg_single.py", "setup.py", "src/pkg/__init__.py", "test/__init__.py", "test/conftest.py", "test/requirements.py",
     "test/orm/__init__.py", "test/orm/_fixtures.py", "test/orm/test_query.py", "test/orm/test_session.py",
     "test/sql/test_compiler.py", "test/profiles.txt",
 ]  # fmt: skip
@@ -311,6 +311,8 @@ def test_subset_keeps_support_files_and_only_the_chosen_test_modules():
     suite = Suite("pkg", tests=("test",), files=("setup.cfg",), exclude=("test/conftest.py",), run=("test/orm/test_query.py", "test/sql/*"), subset="why")
     chosen = suite_members(SDIST_NAMES, suite)
     assert "src/pkg/__init__.py" not in chosen  # never the package's source
+    assert "pkg_single.py" not in chosen and "setup.py" not in chosen  # nor a root module
+    assert "CHANGES.rst" in chosen  # root data files are read by suites (Flask 1.1's test_meta)
     assert "test/conftest.py" not in chosen and "test/orm/test_session.py" not in chosen
     assert {"conftest.py", "setup.cfg", "test/orm/_fixtures.py", "test/orm/test_query.py", "test/sql/test_compiler.py", "test/profiles.txt"} <= set(chosen)
 

@@ -134,13 +134,22 @@ class Sdist:
 _TEST_MODULE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 
 
+def _root_data_file(name: str) -> bool:
+    """A file at the sdist's root that is not Python: setup.cfg, pyproject.toml, CHANGES.rst…
+    Suites read them relative to the source tree (click globs `*.cfg`, Flask 1.1 opens
+    CHANGES.rst). Root `.py` files stay out: a single-module distribution's source lives
+    there (flask_httpauth.py) and would shadow the installed module."""
+    return "/" not in name and not name.endswith((".py", ".pyc", ".so", ".pyd"))
+
+
 def suite_members(names: Iterable[str], suite: Suite) -> list[str]:
     """The sdist paths to copy: the tests (only the `run` test modules when the suite is a
-    subset; support files always), the suite's extra files and a top-level conftest.py."""
+    subset; support files always), the suite's extra files, the non-Python files at the
+    sdist's root and a top-level conftest.py."""
     chosen = []
     for name in names:
         inside = any(name == t or name.startswith(t.rstrip("/") + "/") for t in suite.tests)
-        if not (inside or name in suite.files or name == "conftest.py"):
+        if not (inside or name in suite.files or name == "conftest.py" or _root_data_file(name)):
             continue
         if any(fnmatch.fnmatch(name, pattern) for pattern in suite.exclude):
             continue
