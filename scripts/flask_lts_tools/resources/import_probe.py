@@ -15,25 +15,40 @@ import warnings
 SKIP = {"tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "scripts", "bin"}
 
 
-def top_level_modules(dist):
-    """Top-level importable names of a distribution: top_level.txt, else its RECORD."""
-    text = dist.read_text("top_level.txt")
+def _installed_top_level(dist):
+    """Top-level module and package names among the files the distribution installed
+    (its RECORD), or None when it lists no files."""
+    if dist.files is None:
+        return None
     names = set()
-    if text:
-        names = {line.strip() for line in text.splitlines() if line.strip()}
+    for path in dist.files:
+        parts = path.parts
+        if not parts or parts[0].endswith((".dist-info", ".egg-info", ".data")) or parts[0] in ("..", "__pycache__"):
+            continue
+        if len(parts) == 1:
+            name = parts[0]
+            if name.endswith(".py"):
+                names.add(name[:-3])
+            elif name.endswith((".so", ".pyd")):
+                names.add(name.split(".")[0])
+        elif parts[1] == "__init__.py" or parts[-1].endswith(".py"):
+            names.add(parts[0])
+    return names
+
+
+def top_level_modules(dist):
+    """Top-level importable names of a distribution: top_level.txt, kept to the names its
+    RECORD shows were installed (bcrypt 3.2 declares `_bcrypt`, which lives in the
+    package as `bcrypt._bcrypt`); the RECORD alone when there is no top_level.txt."""
+    text = dist.read_text("top_level.txt")
+    declared = {line.strip() for line in (text or "").splitlines() if line.strip()}
+    installed = _installed_top_level(dist)
+    if installed is None:
+        names = declared
+    elif declared and declared & installed:
+        names = declared & installed
     else:
-        for path in dist.files or []:
-            parts = path.parts
-            if not parts or parts[0].endswith((".dist-info", ".egg-info", ".data")) or parts[0] in ("..", "__pycache__"):
-                continue
-            if len(parts) == 1:
-                name = parts[0]
-                if name.endswith(".py"):
-                    names.add(name[:-3])
-                elif name.endswith((".so", ".pyd")):
-                    names.add(name.split(".")[0])
-            elif parts[1] == "__init__.py" or parts[-1].endswith(".py"):
-                names.add(parts[0])
+        names = installed
     return sorted(n.replace("/", ".") for n in names if n and n.isidentifier() and n not in SKIP and not n.endswith("-stubs"))
 
 

@@ -1,0 +1,40 @@
+"""The import probe's idea of a distribution's top-level modules (resources/import_probe.py)."""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import importlib.util
+from pathlib import Path
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("import_probe", ROOT / "scripts/flask_lts_tools/resources/import_probe.py")
+import_probe = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(import_probe)  # type: ignore[union-attr]
+
+
+def dist(tmp_path: Path, record: list[str] | None, top_level: str | None) -> metadata.Distribution:
+    info = tmp_path / "pkg-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n")
+    if record is not None:
+        (info / "RECORD").write_text("".join(f"{r},,\n" for r in [*record, "pkg-1.0.dist-info/RECORD"]))
+    if top_level is not None:
+        (info / "top_level.txt").write_text(top_level)
+    return metadata.PathDistribution(info)
+
+
+def test_a_declared_name_that_was_not_installed_is_not_probed(tmp_path: Path):
+    # bcrypt 3.2: top_level.txt says _bcrypt, the extension is bcrypt/_bcrypt.abi3.so
+    d = dist(tmp_path, ["bcrypt/__init__.py", "bcrypt/_bcrypt.abi3.so"], "_bcrypt\nbcrypt\n")
+    assert import_probe.top_level_modules(d) == ["bcrypt"]
+
+
+def test_record_alone_gives_packages_modules_and_extensions(tmp_path: Path):
+    d = dist(tmp_path, ["flask_bcrypt.py", "_cffi_backend.cpython-312-x86_64-linux-gnu.so", "ns/sub/mod.py", "tests/__init__.py", "../../bin/tool"], None)
+    assert import_probe.top_level_modules(d) == ["_cffi_backend", "flask_bcrypt", "ns"]
+
+
+def test_top_level_txt_alone_when_no_record(tmp_path: Path):
+    d = dist(tmp_path, None, "markupsafe\n")
+    assert import_probe.top_level_modules(d) == ["markupsafe"]
