@@ -19,12 +19,13 @@ import traceback
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 
 from . import venvs
-from ._exceptions import ConstraintsError
+from ._exceptions import ConstraintsError, FlaskLTSError
 from .channel import Channel
 from .constraints import Pin, pins_for, read_pins
 from .pythons import Interpreter
@@ -217,27 +218,41 @@ def stage_imports(ctx: Context) -> StageResult:
     return _strict(stage, ctx.options.strict)
 
 
-def app_requirements(path: Path) -> list[str] | None:
-    """The literal REQUIRES list of a compat app module, read without importing it."""
+def app_requirements(path: Path) -> list[Requirement] | None:
+    """The literal REQUIRES list of a compat app module, read without importing it:
+    requirement strings, with the versions the app's code is written for
+    (`"flask-sqlalchemy>=3.0"`: it calls `db.paginate`)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "REQUIRES" for t in node.targets):
-            return [canonicalize_name(x) for x in ast.literal_eval(node.value)]
+            try:
+                return [Requirement(x) for x in ast.literal_eval(node.value)]
+            except (ValueError, InvalidRequirement) as exc:
+                raise FlaskLTSError(f"{path}:{node.lineno}: REQUIRES must be a literal list of requirement strings ({exc})") from None
     return None
 
 
-def select_apps(dirs: Sequence[Path], installed: Sequence[str]) -> tuple[list[Path], list[str]]:
+def select_apps(dirs: Sequence[Path], installed: Mapping[str, str]) -> tuple[list[Path], list[str]]:
+    """The app modules whose REQUIRES the set meets (every package present, at a version
+    the app is written for), and why each other module was left out."""
     chosen, skipped = [], []
-    have = set(installed)
     for directory in dirs:
         for path in sorted({*directory.glob("test_*.py"), *directory.glob("*_app.py")}):
             requires = app_requirements(path)
             if requires is None:
                 skipped.append(f"{path.name}: no REQUIRES list")
-            elif set(requires) <= have:
-                chosen.append(path)
+                continue
+            unmet = []
+            for req in requires:
+                version = installed.get(canonicalize_name(req.name))
+                if version is None:
+                    unmet.append(f"{req.name} (not in the set)")
+                elif not req.specifier.contains(version, prereleases=True):
+                    unmet.append(f"{req} (the set has {version})")
+            if unmet:
+                skipped.append(f"{path.name}: needs {', '.join(unmet)}")
             else:
-                skipped.append(f"{path.name}: needs {', '.join(sorted(set(requires) - have))}")
+                chosen.append(path)
     return chosen, skipped
 
 
@@ -266,7 +281,9 @@ def run_pytest(
         f.unlink(missing_ok=True)
     cmd = [
         ctx.env.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "warnings_plugin",
-        f"--junitxml={junit}", "-q", "-o", "junit_family=xunit2", "--rootdir", str(directory), *extra,
+        f"--junitxml={junit}", "-q", "-o", "junit_family=xunit2", "--rootdir", str(directory),
+        # one module that does not import must not hide the verdict on all the others
+        "--continue-on-collection-errors", *extra,
         *(targets or [str(directory)]),
     ]  # fmt: skip
     # The environment's bin/ first on PATH, as if activated: suites and apps that run
@@ -299,7 +316,7 @@ def run_pytest(
 
 
 def stage_apps(ctx: Context) -> StageResult:
-    chosen, skipped = select_apps(ctx.options.apps_dirs, list(ctx.installed))
+    chosen, skipped = select_apps(ctx.options.apps_dirs, ctx.installed)
     if not chosen:
         return StageResult("apps", "skip", details={"skipped": skipped, "reason": "no app applies to this set"})
     problem = install_test_tools(ctx, ["pytest"])

@@ -8,9 +8,11 @@ login_required page in German with moment.js; basic auth -> JWT -> API; sockets 
 """
 
 REQUIRES = [
-    "flask-login", "flask-sqlalchemy", "sqlalchemy", "flask-migrate", "alembic", "flask-wtf", "wtforms",
-    "flask-httpauth", "flask-cors", "flask-caching", "flask-limiter", "flask-mail", "flask-babel",
-    "flask-moment", "flask-socketio", "flask-session", "flask-jwt-extended", "flask-marshmallow",
+    # Written for the channels' generation of each extension: the versions below are where the
+    # APIs it uses appeared (Limiter(key_func) 3.0, db.paginate 3.0, SESSION_TYPE "cachelib" 0.6).
+    "flask-login", "flask-sqlalchemy>=3.0", "sqlalchemy", "flask-migrate", "alembic", "flask-wtf", "wtforms",
+    "flask-httpauth", "flask-cors", "flask-caching", "flask-limiter>=3.0", "flask-mail", "flask-babel",
+    "flask-moment", "flask-socketio", "flask-session>=0.6", "flask-jwt-extended", "flask-marshmallow",
     "marshmallow-sqlalchemy", "marshmallow", "flask-restx", "flask-smorest", "flask-admin",
     "flask-debugtoolbar", "flask-talisman", "flask-compress", "flask-bcrypt", "bcrypt",
 ]
@@ -396,7 +398,7 @@ def app(tmp_path):
 
 
 def csrf_token(client, url):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).text).group(1)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
 
 
 def register(client, email="ann@example.test", password="s3cret-pass", locale="en"):
@@ -432,10 +434,10 @@ def test_register_mail_login_and_german_notes_page(app):
 
     page = client.get("/notes")
     assert page.status_code == 200
-    assert "<title>Meine Notizen</title>" in page.text
-    assert "Hallo, ann@example.test!" in page.text
-    assert "buy milk" in page.text and "no token" not in page.text
-    assert 'data-function="fromNow"' in page.text and "moment" in page.text
+    assert "<title>Meine Notizen</title>" in page.get_data(as_text=True)
+    assert "Hallo, ann@example.test!" in page.get_data(as_text=True)
+    assert "buy milk" in page.get_data(as_text=True) and "no token" not in page.get_data(as_text=True)
+    assert 'data-function="fromNow"' in page.get_data(as_text=True) and "moment" in page.get_data(as_text=True)
     # Talisman's headers are on every page.
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
@@ -454,7 +456,7 @@ def test_login_failures_are_translated_then_rate_limited(app):
             headers={"Accept-Language": "de"},
         )
         assert resp.status_code == 200
-        assert "Ungültige E-Mail-Adresse oder Passwort." in resp.text
+        assert "Ungültige E-Mail-Adresse oder Passwort." in resp.get_data(as_text=True)
     token = csrf_token(client, "/login")
     assert client.post("/login", data={"csrf_token": token, "email": "x", "password": "y"}).status_code == 429
     assert client.get("/login").status_code == 200  # only POST is limited
@@ -469,7 +471,7 @@ def test_basic_auth_to_jwt_to_both_apis_with_cors(app):
 
     assert client.get("/api/notes/").status_code == 401
     resp = client.post("/api/notes/", json={"body": "from the api"}, headers=auth)
-    assert resp.status_code == 201, resp.text
+    assert resp.status_code == 201, resp.get_data(as_text=True)
     assert resp.get_json()["body"] == "from the api" and resp.get_json()["owner_id"] == 1
     assert client.post("/api/notes/", json={}, headers=auth).status_code == 422
 
@@ -509,7 +511,7 @@ def test_socket_knows_the_logged_in_user(app):
     sock.emit("add_note", "via socket")
     [event] = sock.get_received()
     assert event["name"] == "note_added" and event["args"][0]["body"] == "via socket"
-    assert "via socket" in client.get("/notes").text
+    assert "via socket" in client.get("/notes").get_data(as_text=True)
 
 
 def test_admin_only_for_admins(app):
@@ -521,7 +523,7 @@ def test_admin_only_for_admins(app):
         db.session.add(Note(body="seen by admin", owner_id=1))
         db.session.commit()
     resp = client.get("/admin/note/")
-    assert resp.status_code == 200 and "seen by admin" in resp.text
+    assert resp.status_code == 200 and "seen by admin" in resp.get_data(as_text=True)
 
 
 def test_https_redirect_and_debug_toolbar(tmp_path):
@@ -533,7 +535,7 @@ def test_https_redirect_and_debug_toolbar(tmp_path):
     with dev.app_context():
         db.create_all()
     html = dev.test_client().get("/login", headers={"Accept-Encoding": "gzip"})
-    body = gzip.decompress(html.data).decode() if html.headers.get("Content-Encoding") == "gzip" else html.text
+    body = gzip.decompress(html.data).decode() if html.headers.get("Content-Encoding") == "gzip" else html.get_data(as_text=True)
     assert 'id="flDebug"' in body
 
 

@@ -1,6 +1,6 @@
 """Flask-Bcrypt: a password hashed and checked."""
 
-REQUIRES = ["flask-bcrypt", "bcrypt"]
+REQUIRES = ["flask-bcrypt>=1.0", "bcrypt"]  # BCRYPT_HANDLE_LONG_PASSWORDS: 1.0
 
 import pytest
 from flask import Flask

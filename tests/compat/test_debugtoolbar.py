@@ -26,7 +26,7 @@ def make_app(debug):
 
 def test_toolbar_injected_in_debug():
     client = make_app(debug=True).test_client()
-    html = client.get("/").text
+    html = client.get("/").get_data(as_text=True)
     assert "<p>hello</p>" in html
     assert 'id="flDebug"' in html
     assert "flDebugToolbar" in html
@@ -40,5 +40,5 @@ def test_json_untouched():
 
 
 def test_no_toolbar_without_debug():
-    html = make_app(debug=False).test_client().get("/").text
+    html = make_app(debug=False).test_client().get("/").get_data(as_text=True)
     assert "flDebug" not in html

@@ -56,7 +56,7 @@ def basic_header(user, password):
 
 def test_basic_good_and_bad(client):
     resp = client.get("/basic", headers=basic_header("alice", "secret"))
-    assert resp.status_code == 200 and resp.text == "basic alice"
+    assert resp.status_code == 200 and resp.get_data(as_text=True) == "basic alice"
 
     resp = client.get("/basic", headers=basic_header("alice", "wrong"))
     assert resp.status_code == 401
@@ -71,7 +71,7 @@ def test_basic_roles(client):
 
 def test_token_good_and_bad(client):
     resp = client.get("/token", headers={"Authorization": "Bearer tok-123"})
-    assert resp.status_code == 200 and resp.text == "token bob"
+    assert resp.status_code == 200 and resp.get_data(as_text=True) == "token bob"
 
     resp = client.get("/token", headers={"Authorization": "Bearer nope"})
     assert resp.status_code == 401

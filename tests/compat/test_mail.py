@@ -37,7 +37,7 @@ def app():
 
 def test_send_is_recorded(app):
     with app.mail.record_messages() as outbox:
-        assert app.test_client().post("/order").text == "sent"
+        assert app.test_client().post("/order").get_data(as_text=True) == "sent"
 
     assert len(outbox) == 1
     msg = outbox[0]

@@ -1,6 +1,6 @@
 """Flask-Marshmallow + marshmallow-sqlalchemy: dump and load a model with SQLAlchemyAutoSchema."""
 
-REQUIRES = ["flask-marshmallow", "marshmallow-sqlalchemy", "marshmallow", "flask-sqlalchemy", "sqlalchemy"]
+REQUIRES = ["flask-marshmallow", "marshmallow-sqlalchemy", "marshmallow", "flask-sqlalchemy>=3.0", "sqlalchemy"]  # db.get_or_404: 3.0
 
 import pytest
 from flask import Flask, request

@@ -30,7 +30,7 @@ def client():
 
 
 def test_include_and_format(client):
-    html = client.get("/").text
+    html = client.get("/").get_data(as_text=True)
     assert "<script" in html and "moment" in html
     assert "flask_moment_render" in html  # the renderer that turns spans into text in the browser
     assert "moment.locale(\"de\")" in html or "moment.locale('de')" in html
@@ -43,6 +43,6 @@ def test_include_and_format(client):
 
 
 def test_local_js(client):
-    html = client.get("/local").text
+    html = client.get("/local").get_data(as_text=True)
     assert 'src="/static/moment.min.js"' in html
     assert "cdn" not in html.lower()

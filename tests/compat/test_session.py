@@ -1,6 +1,6 @@
 """Flask-Session: a server-side session in a cachelib FileSystemCache under tmp_path."""
 
-REQUIRES = ["flask-session"]
+REQUIRES = ["flask-session>=0.6"]  # SESSION_TYPE = "cachelib": 0.6
 
 import pytest
 from cachelib.file import FileSystemCache

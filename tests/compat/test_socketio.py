@@ -50,7 +50,7 @@ def test_connection_refused_without_login(app):
 
 def test_flask_client_session_is_shared(app):
     flask_client = app.test_client()
-    assert flask_client.get("/login/ann").text == "ok"
+    assert flask_client.get("/login/ann").get_data(as_text=True) == "ok"
     client = app.socketio.test_client(app, flask_test_client=flask_client)
     assert client.is_connected()
     [welcome] = client.get_received()

@@ -1,6 +1,6 @@
 """Flask-SQLAlchemy 3.x: models, create_all, rows, select queries, db.paginate."""
 
-REQUIRES = ["flask-sqlalchemy", "sqlalchemy"]
+REQUIRES = ["flask-sqlalchemy>=3.0", "sqlalchemy"]  # db.paginate, db.get_or_404 and db.select: 3.0
 
 import pytest
 from flask import Flask, jsonify, request
@@ -72,7 +72,7 @@ def test_get_or_404_aborts(app):
         return db.get_or_404(Book, id).title
 
     client = app.test_client()
-    assert client.get("/book/2").text == "Book 2"
+    assert client.get("/book/2").get_data(as_text=True) == "Book 2"
     assert client.get("/book/99").status_code == 404
 
 

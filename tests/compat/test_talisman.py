@@ -56,7 +56,7 @@ def test_custom_csp_and_nonce():
         return render_template_string("<script nonce=\"{{ csp_nonce() }}\"></script>")
 
     resp = app.test_client().get("/nonce")
-    nonce = resp.text.split('nonce="')[1].split('"')[0]
+    nonce = resp.get_data(as_text=True).split('nonce="')[1].split('"')[0]
     assert nonce
     assert f"'nonce-{nonce}'" in resp.headers["Content-Security-Policy"]
     assert resp.headers["X-Frame-Options"] == "DENY"

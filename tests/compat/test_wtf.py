@@ -41,7 +41,7 @@ def app():
 
 
 def csrf_token(client, url):
-    html = client.get(url).text
+    html = client.get(url).get_data(as_text=True)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"', html)
     assert match, html
     return match.group(1) or match.group(2)
@@ -52,7 +52,7 @@ def test_valid_post_with_token(app):
     token = csrf_token(client, "/signup")
     resp = client.post("/signup", data={"csrf_token": token, "name": "ann", "age": "30"})
     assert resp.status_code == 200
-    assert resp.text == "welcome ann (30)"
+    assert resp.get_data(as_text=True) == "welcome ann (30)"
 
 
 def test_missing_token_is_a_form_error(app):
@@ -60,16 +60,16 @@ def test_missing_token_is_a_form_error(app):
     client.get("/signup")
     resp = client.post("/signup", data={"name": "ann", "age": "30"})
     assert resp.status_code == 200
-    assert "csrf_token: The CSRF token is missing." in resp.text
+    assert "csrf_token: The CSRF token is missing." in resp.get_data(as_text=True)
 
 
 def test_field_validation_errors(app):
     client = app.test_client()
     token = csrf_token(client, "/signup")
     resp = client.post("/signup", data={"csrf_token": token, "name": "", "age": "200"})
-    assert "name: This field is required." in resp.text
-    assert '<p class="error">age:' in resp.text
-    assert "welcome" not in resp.text
+    assert "name: This field is required." in resp.get_data(as_text=True)
+    assert '<p class="error">age:' in resp.get_data(as_text=True)
+    assert "welcome" not in resp.get_data(as_text=True)
 
 
 def test_token_from_another_session_is_rejected(app):
@@ -77,8 +77,8 @@ def test_token_from_another_session_is_rejected(app):
     other = app.test_client()
     other.get("/signup")
     resp = other.post("/signup", data={"csrf_token": token, "name": "ann", "age": "1"})
-    assert "welcome" not in resp.text
-    assert "csrf_token:" in resp.text
+    assert "welcome" not in resp.get_data(as_text=True)
+    assert "csrf_token:" in resp.get_data(as_text=True)
 
 
 def test_csrfprotect_rejects_post_without_token_with_400(app):
@@ -91,7 +91,7 @@ def test_csrfprotect_rejects_post_without_token_with_400(app):
     client = app.test_client()
     resp = client.post("/api/ping")
     assert resp.status_code == 400
-    assert "The CSRF token is missing." in resp.text
+    assert "The CSRF token is missing." in resp.get_data(as_text=True)
 
     token = csrf_token(client, "/signup")
-    assert client.post("/api/ping", headers={"X-CSRFToken": token}).text == "pong"
+    assert client.post("/api/ping", headers={"X-CSRFToken": token}).get_data(as_text=True) == "pong"
