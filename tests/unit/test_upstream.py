@@ -38,7 +38,7 @@ from flask_lts_tools.upstream.requirements import (
     target_environment,
     tox_test_deps,
 )
-from flask_lts_tools.upstream.sdist import Sdist, suite_members
+from flask_lts_tools.upstream.sdist import Sdist, locate_tests, suite_members
 
 UTC = _dt.timezone.utc
 CATALOGUE_DATA = {"defaults": {"requirement-files": ["requirements/tests.in", "requirements/tests.txt"]}}
@@ -374,3 +374,14 @@ def test_a_broken_archive_is_one_clear_error(tmp_path: Path):
     with pytest.raises(UpstreamError, match=r"pkg-1.0.tar.gz: not a readable sdist archive \(") as info:
         Sdist(path)
     assert "\n" not in str(info.value)
+
+
+def test_tests_are_found_where_the_sdist_keeps_them():
+    names = ["setup.cfg", "src/pkg/__init__.py", "tests/conftest.py", "tests/test_a.py"]
+    assert locate_tests(names, Suite("pkg")) == ("tests",)
+    assert locate_tests(names, Suite("pkg", tests=("test_pkg.py",))) == ("tests",)  # the layout moved
+    assert locate_tests(["test/test_a.py", "pkg/__init__.py"], Suite("pkg")) == ("test",)
+    # Flask-SocketIO 5.x: one test module at the root
+    assert locate_tests(["flask_socketio/__init__.py", "test_socketio.py", "setup.py"], Suite("pkg")) == ("test_socketio.py",)
+    # a docs/ or package folder with test-like names is not a test suite
+    assert locate_tests(["pkg/__init__.py", "pkg/testing.py", "docs/index.rst", "setup.py"], Suite("pkg")) == ()

@@ -159,6 +159,27 @@ def suite_members(names: Iterable[str], suite: Suite) -> list[str]:
     return chosen
 
 
+TEST_LAYOUTS = ("tests", "test", "testing")
+
+
+def locate_tests(names: Iterable[str], suite: Suite) -> tuple[str, ...]:
+    """Where the sdist keeps its tests: the catalogue's paths that exist, else the first
+    common layout holding test modules (tests/, test/, testing/), else test modules at the
+    root (Flask-SocketIO's test_socketio.py); () when it ships none."""
+    names = list(names)
+
+    def holds(path: str) -> bool:
+        return any(n == path or n.startswith(path.rstrip("/") + "/") for n in names)
+
+    present = tuple(t for t in suite.tests if holds(t))
+    if present:
+        return present
+    for layout in TEST_LAYOUTS:
+        if any(n.startswith(layout + "/") and _TEST_MODULE.search(n) for n in names):
+            return (layout,)
+    return tuple(n for n in names if "/" not in n and _TEST_MODULE.search(n))
+
+
 def extract(sdist: Sdist, members: Iterable[str], target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
