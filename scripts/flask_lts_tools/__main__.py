@@ -185,6 +185,15 @@ def _longest_first(jobs: list[tuple], reports_dir: Path) -> list[tuple]:
     return sorted(jobs, key=last_seconds, reverse=True)
 
 
+def known_failure_files(channels_dir: Path, channel: object | None, explicit: Path | None = None) -> list[Path]:
+    """Known upstream failures that apply: the common file (what the verification machines
+    lack: services, system libraries; true of any set), then the channel's own file (its
+    accepted incompatibilities), or the file given with --known-failures instead."""
+    folder = channels_dir / "known-failures"
+    own = explicit or (folder / f"{channel.name}.toml" if channel is not None else None)  # type: ignore[attr-defined]
+    return [p for p in (folder / "common.toml", own) if p is not None and (p.exists() or p is explicit)]
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -203,13 +212,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     results: list[VerifyResult] = []
     jobs = []
     for channel, pinned, source, wanted in targets:
-        known = args.known_failures
-        if known is None and channel is not None:
-            candidate = args.channels_dir / "known-failures" / f"{channel.name}.toml"
-            known = candidate if candidate.exists() else None
         options = Options(
             stages=stages, workdir=args.work_dir, apps_dirs=args.apps or [Path("tests/compat")],
-            known_failures=known, strict=args.strict, sdist_cache=args.sdist_cache,
+            known_failures=known_failure_files(args.channels_dir, channel, args.known_failures), strict=args.strict, sdist_cache=args.sdist_cache,
             testtools_cache=args.testtools_cache,
         )  # fmt: skip
         for python in wanted:
@@ -320,8 +325,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     def verify_candidate(path: Path) -> list[dict]:
         pinned = load_set(path, new_channel, name=f"{channel.name}-candidate")
-        known = args.channels_dir / "known-failures" / f"{channel.name}.toml"
-        options = Options(stages=stages, workdir=args.work_dir, known_failures=known if known.exists() else None)
+        options = Options(stages=stages, workdir=args.work_dir, known_failures=known_failure_files(args.channels_dir, new_channel))
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             results = list(pool.map(
                 lambda p: verify(pinned, interpreters[p], options, progress.scoped(f"candidate {channel.name} py{p}")),

@@ -115,7 +115,7 @@ class Options:
     stages: Sequence[str] = STAGES
     workdir: Path = Path(".cache/verify")
     apps_dirs: Sequence[Path] = (Path("tests/compat"),)
-    known_failures: Path | None = None
+    known_failures: Sequence[Path] = ()  # known-failures files: the common one, then the channel's
     strict: bool = False
     timeout: float = 1800
     sdist_cache: Path = Path(".cache/sdists")  # sdists of the upstream suites, sha256-checked

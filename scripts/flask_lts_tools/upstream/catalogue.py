@@ -151,14 +151,15 @@ def parse_known_failures(data: Mapping, source: str = "known-failures") -> list[
     return known
 
 
-def load_known_failures(path: Path | None) -> list[KnownFailure]:
-    if path is None:
-        return []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UpstreamError(f"{path}: unreadable known-failures file ({exc})") from None
-    return parse_known_failures(data, str(path))
+def load_known_failures(paths: Iterable[Path]) -> list[KnownFailure]:
+    known = []
+    for path in paths:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UpstreamError(f"{path}: unreadable known-failures file ({exc})") from None
+        known += parse_known_failures(data, str(path))
+    return known
 
 
 def known_failures_for(known: Iterable[KnownFailure], package: str, version: str, python: str) -> list[KnownFailure]:
