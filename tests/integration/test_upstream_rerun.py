@@ -59,3 +59,48 @@ def test_flaky_test_passes_on_rerun_and_a_real_break_stays(tmp_path, monkeypatch
     assert run.flaky == ["tests/test_timing.py::test_flaky_once"]
     assert (run.passed, run.failed, run.errors) == (2, 1, 0)
     assert "passed when rerun alone" in run.notes[0]
+
+
+WARNING_SUITE = '''
+import warnings
+import pytest
+
+def old_api():
+    warnings.warn("old_api is deprecated", DeprecationWarning)
+
+def test_relies_on_warnings_being_errors():
+    # Werkzeug 2.0's style: only passes when the sdist's filterwarnings = error is in force
+    with pytest.raises(DeprecationWarning):
+        old_api()
+
+def test_broken():
+    assert 1 == 2, "a real break"
+'''
+
+
+def test_a_test_that_needs_the_sdists_own_filterwarnings_passes_under_them(tmp_path):
+    interpreter = require_interpreters(["3.11"])["3.11"]
+    pins = tmp_path / "pins.txt"
+    pins.write_text("iniconfig==2.0.0\n")
+    env = create(tmp_path / "venv", interpreter)
+    ctx = Context(load_set(pins), "3.11", env, tmp_path, Options(), lambda message: None)
+    assert install_test_tools(ctx, ["pytest==8.3.5"]) is None
+    directory = tmp_path / "suite"
+    (directory / "tests").mkdir(parents=True)
+    (directory / "tests" / "test_warn.py").write_text(WARNING_SUITE)
+    (directory / "pytest.ini").write_text("[pytest]\n")  # the main run: error filters dropped
+    own = directory / "pytest-own-filterwarnings.ini"
+    own.write_text("[pytest]\nfilterwarnings =\n    error\n")
+
+    out, failures, counts, _ = run_pytest(ctx, directory, "first", [])
+    assert out.returncode == 1 and counts["failures"] == 2
+    run = PackageRun("1.0", tests=2, failed=2, passed=0)
+    problems = [Problem(p.message, test=node_id(directory, *p.test.rpartition("::")[::2])) for p in failures]
+
+    left = _rerun_failed(ctx, directory, Suite("demo"), [], run, problems, own)
+
+    assert [p.test for p in left] == ["tests/test_warn.py::test_broken"]
+    assert run.sdist_filters == ["tests/test_warn.py::test_relies_on_warnings_being_errors"]
+    assert run.flaky == []
+    assert (run.passed, run.failed, run.errors) == (1, 1, 0)
+    assert any("own filterwarnings = error" in n for n in run.notes)

@@ -62,6 +62,8 @@ class PackageRun:
     from_set: list[str] = field(default_factory=list)
     known_failures: list[str] = field(default_factory=list)
     flaky: list[str] = field(default_factory=list)  # failed, then passed when rerun alone
+    # failed, then passed under the sdist's own filterwarnings = error (they expect a warning raised)
+    sdist_filters: list[str] = field(default_factory=list)
     ini: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -98,6 +100,12 @@ def run_suite(
     ini_source, options = pytest_ini_options(files)
     kept, dropped = filter_ini_options(options)
     atomic_write(directory / "pytest.ini", render_ini(kept, ini_source))  # also stops pytest from finding our own config
+    own_filters: Path | None = None
+    if any(d.startswith("filterwarnings ") for d in dropped):
+        # Some tests rely on warnings being errors (`pytest.raises(DeprecationWarning)`):
+        # failures are tried once more under the sdist's own filters (see _rerun_failed).
+        own_filters = directory / "pytest-own-filterwarnings.ini"
+        atomic_write(own_filters, render_ini({**kept, "filterwarnings": options["filterwarnings"]}, ini_source + ", own filterwarnings"))
     run.ini = ini_source + (f" (dropped: {'; '.join(dropped)})" if dropped else "")
 
     declared = declared_test_requirements(files, suite.package, catalogue, suite, target_environment(python_full))
@@ -136,10 +144,10 @@ def run_suite(
         classname, _, name = (p.test or "").rpartition("::")
         problems.append(Problem(p.message, package=suite.package, test=node_id(directory, classname, name)))
     if problems and out.returncode is not None:
-        problems = _rerun_failed(ctx, directory, suite, args, run, problems)
+        problems = _rerun_failed(ctx, directory, suite, args, run, problems, own_filters)
     if out.returncode is None:
         problems.append(Problem(f"pytest timed out after {suite.timeout:.0f}s:\n" + out.tail(10), package=suite.package))
-    elif not problems and out.returncode != 0 and not run.flaky:
+    elif not problems and out.returncode != 0 and not run.flaky and not run.sdist_filters:
         what = "collected no tests" if out.returncode == 5 else f"exited {out.returncode}"
         problems.append(Problem(f"pytest {what}:\n" + out.tail(), package=suite.package))
     if problems:
@@ -155,26 +163,57 @@ RERUN_LIMIT = 20  # more failures than this is a break, not flakiness: no rerun
 
 def _rerun_failed(
     ctx: Context, directory: Path, suite: Suite, args: Sequence[str], run: PackageRun, problems: list[Problem],
+    own_filters: Path | None = None,
 ) -> list[Problem]:  # fmt: skip
     """Run the failed tests once more, alone. Those that pass are flaky (timing tests on a
-    loaded machine), recorded in `run.flaky` and not failures; the rest stay problems."""
+    loaded machine), recorded in `run.flaky` and not failures. When the sdist's ini turned
+    warnings into errors (a filter the main run drops, so that warnings are recorded), those
+    still failing run once more under that ini: tests that pass only there assert that a
+    warning is raised (`pytest.raises(DeprecationWarning)`), and are recorded in
+    `run.sdist_filters`, not as failures. The rest stay problems."""
     failed = [p.test for p in problems if p.test]
     if len(failed) != len(problems) or len(failed) > RERUN_LIMIT:
         return problems
-    again, still, counts, _ = run_pytest(
-        ctx, directory, f"upstream-{suite.package}-rerun", args, timeout=suite.timeout, targets=failed,
-    )  # fmt: skip
-    if again.returncode is None or counts["tests"] != len(failed):
+    failing = _still_failing(ctx, directory, suite, args, failed, "rerun")
+    if failing is None:
         return problems  # the rerun did not run exactly these tests: keep the first verdict
-    failing = {node_id(directory, *p.test.rpartition("::")[::2]) for p in still if p.test}
-    run.flaky = [t for t in failed if t not in failing]
+    run.flaky = _passed_now(run, failed, failing)
     if run.flaky:
-        from_failed = min(run.failed, len(run.flaky))
-        run.failed -= from_failed
-        run.errors -= len(run.flaky) - from_failed
-        run.passed += len(run.flaky)
         run.notes.append(f"{len(run.flaky)} test(s) failed, then passed when rerun alone (flaky): {', '.join(run.flaky)}")
+    if failing and own_filters is not None:
+        strict = _still_failing(ctx, directory, suite, ["-c", str(own_filters), *args], sorted(failing), "rerun-own-filters")
+        if strict is not None:
+            run.sdist_filters = _passed_now(run, sorted(failing), strict)
+            failing = strict
+        if run.sdist_filters:
+            run.notes.append(
+                f"{len(run.sdist_filters)} test(s) pass only under the sdist's own filterwarnings = error "
+                f"(they expect a warning raised as an error): {', '.join(run.sdist_filters)}"
+            )
     return [p for p in problems if p.test in failing]
+
+
+def _still_failing(
+    ctx: Context, directory: Path, suite: Suite, args: Sequence[str], tests: Sequence[str], label: str,
+) -> set[str] | None:  # fmt: skip
+    """Node ids among `tests` that fail when run again (alone), or None if the run did not
+    run exactly those tests."""
+    again, still, counts, _ = run_pytest(
+        ctx, directory, f"upstream-{suite.package}-{label}", args, timeout=suite.timeout, targets=tests,
+    )  # fmt: skip
+    if again.returncode is None or counts["tests"] != len(tests):
+        return None
+    return {node_id(directory, *p.test.rpartition("::")[::2]) for p in still if p.test}
+
+
+def _passed_now(run: PackageRun, tests: Sequence[str], failing: set[str]) -> list[str]:
+    """The tests that passed this time; the counts move them from failed/errors to passed."""
+    passed = [t for t in tests if t not in failing]
+    from_failed = min(run.failed, len(passed))
+    run.failed -= from_failed
+    run.errors -= len(passed) - from_failed
+    run.passed += len(passed)
+    return passed
 
 
 def _merge_warnings(groups: Iterable[Sequence[WarningRecord]]) -> list[WarningRecord]:
