@@ -32,6 +32,7 @@ from flask_lts_tools.upstream.requirements import (
     egg_info_requirements,
     era_cutoff,
     era_release,
+    imported_modules,
     parse_requirement_lines,
     python_released,
     select_test_requirements,
@@ -385,3 +386,21 @@ def test_tests_are_found_where_the_sdist_keeps_them():
     assert locate_tests(["flask_socketio/__init__.py", "test_socketio.py", "setup.py"], Suite("pkg")) == ("test_socketio.py",)
     # a docs/ or package folder with test-like names is not a test suite
     assert locate_tests(["pkg/__init__.py", "pkg/testing.py", "docs/index.rst", "setup.py"], Suite("pkg")) == ()
+
+
+def test_the_suites_imports_are_found_without_its_own_modules(tmp_path: Path):
+    (tmp_path / "tests" / "helpers").mkdir(parents=True)
+    (tmp_path / "tests" / "helpers" / "__init__.py").write_text("import os\n")
+    (tmp_path / "tests" / "test_a.py").write_text(
+        "import nose.tools\nfrom semantic_version import Version\nfrom . import sibling\n"
+        "from helpers import x\nimport conftest\n\ndef test():\n    import mock\n"
+    )
+    (tmp_path / "tests" / "conftest.py").write_text("import pytest\n")
+    (tmp_path / "tests" / "test_py2.py").write_text("print 'python 2'\nimport never_seen\n")
+    assert imported_modules(tmp_path) == {"os", "nose", "semantic_version", "mock", "pytest"}
+
+
+def test_import_requirements_must_be_requirements():
+    with pytest.raises(UpstreamError, match="import-requirements nose: 'nose >' is not a requirement"):
+        parse_catalogue({"defaults": {"import-requirements": {"nose": "nose >"}}}, "upstream.toml")
+    assert load_catalogue(CATALOGUE).import_requirements["semantic_version"] == "semantic-version"

@@ -13,6 +13,7 @@ channel's known failures deselected. One package's trouble never stops another.
 from __future__ import annotations
 
 import fnmatch
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 import dataclasses
@@ -22,13 +23,17 @@ from typing import Callable, Iterable, Sequence
 
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
-from .. import index, testtools
+from .. import index, testtools, venvs
 from .._files import atomic_write
 from ..verify import Context, Problem, StageResult, WarningRecord, install_test_tools, run_pytest
 from .catalogue import Catalogue, KnownFailure, Suite, UpstreamError, known_failures_for, load_catalogue, load_known_failures
-from .requirements import apply_era, declared_test_requirements, era_cutoff, python_released, select_test_requirements, target_environment
-from .pytest_ini import filter_ini_options, pytest_ini_options, render_ini
+from .requirements import (
+    apply_era, declared_test_requirements, era_cutoff, imported_modules, python_released, select_test_requirements,
+    target_environment,
+)  # fmt: skip
+from .pytest_ini import _lines, filter_ini_options, pytest_ini_options, render_ini
 from .sdist import TEST_LAYOUTS, Sdist, SdistFile, extract, fetch_sdist, locate_tests, suite_members
 
 
@@ -105,7 +110,10 @@ def run_suite(
         # Some tests rely on warnings being errors (`pytest.raises(DeprecationWarning)`):
         # failures are tried once more under the sdist's own filters (see _rerun_failed).
         own_filters = directory / "pytest-own-filterwarnings.ini"
-        atomic_write(own_filters, render_ini({**kept, "filterwarnings": options["filterwarnings"]}, ini_source + ", own filterwarnings"))
+        # pytest's own config-time warnings (our `-p` plugins, unknown ini keys of absent
+        # plugins) are about the tools, not the set: they must not abort the run as errors.
+        filters = [*_lines(options["filterwarnings"]), "ignore::pytest.PytestAssertRewriteWarning", "ignore::pytest.PytestConfigWarning"]
+        atomic_write(own_filters, render_ini({**kept, "filterwarnings": filters}, ini_source + ", own filterwarnings"))
     run.ini = ini_source + (f" (dropped: {'; '.join(dropped)})" if dropped else "")
 
     declared = declared_test_requirements(files, suite.package, catalogue, suite, target_environment(python_full))
@@ -117,14 +125,26 @@ def run_suite(
     run.requirements_source = declared.source + (" + catalogue" if extra else "")
     run.notes += declared.notes
     attempts = [(*catalogue.era, *catalogue.era_best_effort), catalogue.era] if catalogue.era_best_effort else [catalogue.era]
-    for number, patterns in enumerate(attempts, start=1):
-        cutoff = era_cutoff(sdist_file.uploaded, python_released(python_full))
-        run.era = cutoff.date().isoformat() if cutoff else ""
-        run.requirements, era_notes = apply_era(selected, patterns, cutoff, python_full, index.project)
-        problem = install_test_tools(ctx, run.requirements)
-        if problem is None or number == len(attempts):
-            break
-        run.notes.append("the era's tools do not install on this Python; only pytest and its plugins kept to their era")
+
+    def install(requirements: list[Requirement]) -> tuple[Problem | None, list[str]]:
+        for number, patterns in enumerate(attempts, start=1):
+            cutoff = era_cutoff(sdist_file.uploaded, python_released(python_full))
+            run.era = cutoff.date().isoformat() if cutoff else ""
+            run.requirements, era_notes = apply_era(requirements, patterns, cutoff, python_full, index.project)
+            problem = install_test_tools(ctx, run.requirements)
+            if problem is None or number == len(attempts):
+                break
+            run.notes.append("the era's tools do not install on this Python; only pytest and its plugins kept to their era")
+        return problem, era_notes
+
+    problem, era_notes = install(selected)
+    unresolved: list[str] = []
+    if problem is None:
+        undeclared, unresolved = _undeclared_imports(ctx, directory, catalogue, selected, run)
+        more, _ = select_test_requirements(undeclared, the_set, [*catalogue.ignore_requirements, *suite.ignore_requirements], python_full)
+        if more:
+            selected = [*selected, *more]
+            problem, era_notes = install(selected)
     run.notes += era_notes
     if problem is not None:
         run.status = "error"
@@ -152,10 +172,49 @@ def run_suite(
         problems.append(Problem(f"pytest {what}:\n" + out.tail(), package=suite.package))
     if problems:
         run.status = "fail"
+        if unresolved:  # optional imports are common; they matter only when something failed
+            run.notes.append(f"the tests import {', '.join(unresolved)}, which neither the set nor its test tools provide")
     ours = [w for w in warnings if not any(fnmatch.fnmatch(w.origin, p) for p in catalogue.tool_warnings)]
     if len(ours) < len(warnings):
         run.notes.append(f"{sum(w.count for w in warnings if w not in ours)} warnings raised by the test tools themselves left out")
     return run, problems, ours
+
+
+_FIND_SPECS = """
+import importlib.util, json, sys
+missing = []
+for name in sys.argv[1:]:
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        missing.append(name)
+print(json.dumps(missing))
+"""
+
+
+def _undeclared_imports(
+    ctx: Context, directory: Path, catalogue: Catalogue, selected: Sequence[Requirement], run: PackageRun,
+) -> tuple[list[Requirement], list[str]]:  # fmt: skip
+    """Test tools the suite imports but its sdist does not declare (blinker 1.4 imports nose,
+    Flask-Login 0.5 semantic_version): the imports nothing in the environment provides, mapped
+    to requirements by the catalogue's `import-requirements`. Only mapped names are installed
+    (a guessed distribution name could be anyone's). Returns (to add, unresolved others)."""
+    names = imported_modules(directory)
+    if not names:
+        return [], []
+    out = venvs.run([ctx.env.python, "-c", _FIND_SPECS, *sorted(names)], timeout=120, cwd=directory)
+    if not out.ok:
+        return [], []
+    missing = json.loads(out.stdout)
+    have = {canonicalize_name(r.name) for r in selected}
+    mapped = [m for m in missing if m in catalogue.import_requirements]
+    added = [Requirement(catalogue.import_requirements[m]) for m in mapped]
+    added = [r for r in added if canonicalize_name(r.name) not in have]
+    if added:
+        run.notes.append(f"the tests import {', '.join(mapped)} without declaring it: added {', '.join(str(r) for r in added)} (catalogue import-requirements)")
+    return added, [m for m in missing if m not in catalogue.import_requirements]
 
 
 RERUN_LIMIT = 20  # more failures than this is a break, not flakiness: no rerun

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
@@ -53,6 +54,7 @@ class Catalogue:
     era: tuple[str, ...]
     tool_warnings: tuple[str, ...] = ()
     era_best_effort: tuple[str, ...] = ()
+    import_requirements: Mapping[str, str] = field(default_factory=dict)  # import name -> requirement
 
 
 _SUITE_KEYS = {
@@ -108,7 +110,19 @@ def parse_catalogue(data: Mapping, source: str = "upstream.toml") -> Catalogue:
         _strings(defaults.get("era", ["pytest", "pytest-*"]), f"{source} [defaults] era"),
         _strings(defaults.get("tool-warnings", []), f"{source} [defaults] tool-warnings"),
         _strings(defaults.get("era-best-effort", []), f"{source} [defaults] era-best-effort"),
+        _import_requirements(defaults.get("import-requirements", {}), f"{source} [defaults] import-requirements"),
     )
+
+
+def _import_requirements(value: object, where: str) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise UpstreamError(f"{where}: expected a table of import name = \"requirement\"")
+    for name, text in value.items():
+        try:
+            Requirement(text)
+        except InvalidRequirement as exc:
+            raise UpstreamError(f"{where} {name}: {text!r} is not a requirement ({exc})") from None
+    return dict(value)
 
 
 def load_catalogue(path: Path = CATALOGUE) -> Catalogue:

@@ -7,6 +7,7 @@ tests extra, tox deps); the set's own pins always win over them.
 
 from __future__ import annotations
 
+import ast
 import configparser
 import datetime as _dt
 import fnmatch
@@ -213,6 +214,28 @@ def declared_test_requirements(
             expanded.append(req)
         return Declared(label, expanded, notes)
     return Declared("none declared", [])
+
+
+def imported_modules(directory: Path) -> set[str]:
+    """Top-level module names the suite's Python files import (absolute imports anywhere in
+    them), minus the suite's own modules and packages. Files that do not parse on this
+    Python (Python 2 era) are left out."""
+    names: set[str] = set()
+    local: set[str] = set()
+    for path in directory.rglob("*.py"):
+        relative = path.relative_to(directory)
+        local.add(path.stem)
+        local.update(part for part in relative.parts[:-1])
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - local
 
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:
