@@ -139,7 +139,9 @@ def run_suite(
 
     problem, era_notes = install(selected)
     unresolved: list[str] = []
-    if problem is None:
+    # Only a suite whose sdist declares no test requirements is scanned: one that declares
+    # them is taken at its word, and parsing a large test tree (SQLAlchemy's) costs seconds.
+    if problem is None and not declared.requirements:
         undeclared, unresolved = _undeclared_imports(ctx, directory, catalogue, selected, run)
         more, _ = select_test_requirements(undeclared, the_set, [*catalogue.ignore_requirements, *suite.ignore_requirements], python_full)
         if more:
@@ -197,7 +199,7 @@ print(json.dumps(missing))
 def _undeclared_imports(
     ctx: Context, directory: Path, catalogue: Catalogue, selected: Sequence[Requirement], run: PackageRun,
 ) -> tuple[list[Requirement], list[str]]:  # fmt: skip
-    """Test tools the suite imports but its sdist does not declare (blinker 1.4 imports nose,
+    """Test tools the suite imports but its sdist does not declare at all (blinker 1.4 imports nose,
     Flask-Login 0.5 semantic_version): the imports nothing in the environment provides, mapped
     to requirements by the catalogue's `import-requirements`. Only mapped names are installed
     (a guessed distribution name could be anyone's). Returns (to add, unresolved others)."""
