@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import os
 import re
@@ -30,6 +29,7 @@ from packaging.utils import NormalizedName
 from packaging.version import Version
 
 from ._exceptions import FlaskLTSError
+from ._files import sha256
 from .channel import Channel, find_channel_file, in_series, load_channel
 from .constraints import Pin, pins_for, python_range_marker, read_pins
 
@@ -325,14 +325,6 @@ def dist_filenames(version: str) -> tuple[str, str]:
     """(sdist, wheel) file names of flask-lts at `version`, as the backend names them."""
     normalized = str(Version(version))
     return f"{PACKAGE}-{normalized}.tar.gz", f"{PACKAGE}-{normalized}-py3-none-any.whl"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def twine_check(paths: Sequence[Path]) -> None:

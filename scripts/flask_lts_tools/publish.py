@@ -26,7 +26,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from ._exceptions import FlaskLTSError
 from .channel import find_channel_file, load_channel
-from .dist import DISTRIBUTION, dist_filenames, installer_version, sha256, twine_check
+from ._files import sha256
+from .dist import DISTRIBUTION, dist_filenames, installer_version, twine_check
 
 TIMEOUT = 60
 UPLOAD_TIMEOUT = 900

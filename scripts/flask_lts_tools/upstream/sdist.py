@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
-import hashlib
 import os
 import posixpath
 import re
@@ -22,6 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from .. import index
 from .._exceptions import FlaskLTSError
+from .._files import sha256
 from .catalogue import Catalogue, Suite, UpstreamError
 
 DOWNLOAD_TIMEOUT = 120
@@ -49,14 +49,14 @@ def fetch_sdist(name: str, version: str, cache: Path, timeout: float = index.TIM
         raise UpstreamError(f"{name} {version}: the index gives no sha256 for {entry.filename}; refusing an unchecked sdist")
     filename = Path(entry.filename).name
     target = cache / filename
-    if target.exists() and _sha256(target) == entry.sha256:
+    if target.exists() and sha256(target) == entry.sha256:
         return SdistFile(target, entry.uploaded, entry.url)
     cache.mkdir(parents=True, exist_ok=True)
     tmp = cache / f".{filename}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with urllib.request.urlopen(entry.url, timeout=DOWNLOAD_TIMEOUT) as response, open(tmp, "wb") as out:
             shutil.copyfileobj(response, out)
-        if _sha256(tmp) != entry.sha256:
+        if sha256(tmp) != entry.sha256:
             raise UpstreamError(f"{filename}: sha256 differs from the index's {entry.sha256}; not using it")
         os.replace(tmp, target)
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
@@ -64,14 +64,6 @@ def fetch_sdist(name: str, version: str, cache: Path, timeout: float = index.TIM
     finally:
         tmp.unlink(missing_ok=True)
     return SdistFile(target, entry.uploaded, entry.url)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class Sdist:
