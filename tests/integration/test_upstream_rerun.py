@@ -34,7 +34,8 @@ def test_broken():
 '''
 
 
-def test_flaky_test_passes_on_rerun_and_a_real_break_stays(tmp_path, monkeypatch):
+def suite_in_a_venv(tmp_path: Path, module: str, text: str) -> tuple[Context, Path]:
+    """A real 3.11 venv with pytest beside a one-package set, and a suite of one module."""
     interpreter = require_interpreters(["3.11"])["3.11"]
     pins = tmp_path / "pins.txt"
     pins.write_text("iniconfig==2.0.0\n")
@@ -43,8 +44,13 @@ def test_flaky_test_passes_on_rerun_and_a_real_break_stays(tmp_path, monkeypatch
     assert install_test_tools(ctx, ["pytest==8.3.5"]) is None
     directory = tmp_path / "suite"
     (directory / "tests").mkdir(parents=True)
-    (directory / "tests" / "test_timing.py").write_text(SUITE)
-    (directory / "pytest.ini").write_text("[pytest]\n")
+    (directory / "tests" / module).write_text(text)
+    (directory / "pytest.ini").write_text("[pytest]\n")  # as the main run writes it: error filters dropped
+    return ctx, directory
+
+
+def test_flaky_test_passes_on_rerun_and_a_real_break_stays(tmp_path, monkeypatch):
+    ctx, directory = suite_in_a_venv(tmp_path, "test_timing.py", SUITE)
     monkeypatch.setenv("FLAKY_MARKER", str(tmp_path / "marker"))
 
     out, failures, counts, _ = run_pytest(ctx, directory, "first", [])
@@ -79,16 +85,7 @@ def test_broken():
 
 
 def test_a_test_that_needs_the_sdists_own_filterwarnings_passes_under_them(tmp_path):
-    interpreter = require_interpreters(["3.11"])["3.11"]
-    pins = tmp_path / "pins.txt"
-    pins.write_text("iniconfig==2.0.0\n")
-    env = create(tmp_path / "venv", interpreter)
-    ctx = Context(load_set(pins), "3.11", env, tmp_path, Options(), lambda message: None)
-    assert install_test_tools(ctx, ["pytest==8.3.5"]) is None
-    directory = tmp_path / "suite"
-    (directory / "tests").mkdir(parents=True)
-    (directory / "tests" / "test_warn.py").write_text(WARNING_SUITE)
-    (directory / "pytest.ini").write_text("[pytest]\n")  # the main run: error filters dropped
+    ctx, directory = suite_in_a_venv(tmp_path, "test_warn.py", WARNING_SUITE)
     own = directory / "pytest-own-filterwarnings.ini"
     own.write_text("[pytest]\nfilterwarnings =\n    error\n")
 
