@@ -19,9 +19,9 @@ SCRIPTS = ROOT / "scripts"
 if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
-# The compat apps and negative-control apps run inside target environments,
+# The negative-control apps (data/controls) run inside target environments,
 # driven by the verifier; they are not part of this suite.
-collect_ignore = ["compat", "data"]
+collect_ignore = ["data"]
 
 CORE_2024 = {
     "flask": "3.0",
