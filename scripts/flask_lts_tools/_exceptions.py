@@ -1,4 +1,16 @@
-"""One exception type per failure kind; the CLI turns each into a one-line message."""
+"""Every error a user can cause, one hierarchy, each kind with its exit code.
+
+The command line (`_cli`) turns any FlaskLTSError into a one-line `error: ...`
+message and exits with the error's code; nothing else in the toolkit prints
+errors or picks exit codes. The codes, for scripts that call the toolkit:
+
+    1  FlaskLTSError, ReportError, UpstreamError, SiteError (anything else)
+    2  ChannelError            7  ToolEnvironmentError     12  PublishError
+    3  InterpreterError        8  AdvisoryDatabaseError    13  TestToolsError
+    4  PackageIndexError       9  RefreshError             14  EnvironmentCreationError
+    5  ResolutionError        10  DockerfileError
+    6  ConstraintsError, ArchiveError                    11  DistError
+"""
 
 from __future__ import annotations
 
@@ -39,6 +51,10 @@ class ConstraintsError(FlaskLTSError):
     exit_code = 6
 
 
+class ArchiveError(ConstraintsError):
+    """A published serial (published/) would change, or no longer matches its checksums."""
+
+
 class ToolEnvironmentError(FlaskLTSError):
     """A tool environment (pip-tools, uv) could not be created."""
 
@@ -49,3 +65,52 @@ class AdvisoryDatabaseError(FlaskLTSError):
     """The advisory database is missing, empty, or holds a malformed OSV record (names the file)."""
 
     exit_code = 8
+
+
+class RefreshError(FlaskLTSError):
+    """A refresh could not be planned or its candidate failed verification."""
+
+    exit_code = 9
+
+
+class DockerfileError(FlaskLTSError):
+    """The Docker files cannot be generated, or the committed ones are out of date."""
+
+    exit_code = 10
+
+
+class DistError(FlaskLTSError):
+    """The installer package cannot be built: stale constraints, a failed build or check."""
+
+    exit_code = 11
+
+
+class PublishError(FlaskLTSError):
+    """The installer package cannot be uploaded: missing, refused by the index, or different from what it holds."""
+
+    exit_code = 12
+
+
+class TestToolsError(FlaskLTSError):
+    """The test tools of a suite could not be resolved or installed beside the set (says why)."""
+
+    __test__ = False  # a name pytest would otherwise collect
+    exit_code = 13
+
+
+class EnvironmentCreationError(FlaskLTSError):
+    """A fresh virtual environment could not be created from an interpreter."""
+
+    exit_code = 14
+
+
+class UpstreamError(FlaskLTSError):
+    """The suite catalogue or a known-failures file is malformed, or an sdist cannot be used."""
+
+
+class ReportError(FlaskLTSError):
+    """A report file is missing or is not a verification report."""
+
+
+class SiteError(FlaskLTSError):
+    """The site cannot be built from these inputs (names what is missing and what to run)."""

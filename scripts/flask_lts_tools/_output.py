@@ -1,8 +1,10 @@
-"""Terminal and Markdown output shared by the stages: one table format everywhere."""
+"""Terminal and Markdown output shared by every command: one table format and one step logger."""
 
 from __future__ import annotations
 
-from typing import Sequence
+import sys
+import time
+from typing import Callable, Sequence
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -14,3 +16,19 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> 
         return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"
 
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells)])
+
+
+class Progress:
+    """The step logger of long commands: one line per step on stderr, with the time since
+    the start and the scope (channel, Python) it is about."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, message: str, scope: str = "") -> None:
+        elapsed = time.monotonic() - self.started
+        prefix = f"[{elapsed:6.1f}s]" + (f" {scope}" if scope else "")
+        print(f"{prefix} {message}", file=sys.stderr, flush=True)
+
+    def scoped(self, scope: str) -> Callable[[str], None]:
+        return lambda message: self(message, scope)

@@ -9,7 +9,6 @@ expire; an expired one no longer counts. See docs/audit.md.
 
 from __future__ import annotations
 
-import argparse
 import datetime as _dt
 import json
 import os
@@ -30,8 +29,9 @@ from ._osv import (
     load_advisories,
     query_osv_online,
 )
-from .channel import AcceptedRisk, Channel, find_channel_file, in_series, load_channel
+from .channel import AcceptedRisk, Channel, in_series
 from .constraints import Pin, environment, read_pins
+from . import _layout as layout
 
 __all__ = [
     "AdvisoryDatabase",
@@ -335,46 +335,28 @@ def default_advisory_dirs() -> list[Path]:
     return []
 
 
-def _date(text: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-01-31") from None
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--channel", required=True, help="channel name (channels/<name>.toml) or path to a channel file")
-    parser.add_argument("--constraints", type=Path, metavar="PATH", help="pinned set to audit (default: constraints/flask-lts-<name>.txt)")
-    parser.add_argument("--advisories", type=Path, action="append", metavar="DIR",
-                        help="directory of OSV records, repeatable (default: $FLASK_LTS_ADVISORIES or ../shared/advisories)")
-    parser.add_argument("--online", action=argparse.BooleanOptionalAction, default=False,
-                        help="also ask the OSV API (api.osv.dev); unreachable means a note, not a failure")
-    parser.add_argument("--online-timeout", type=float, default=5.0, metavar="SECONDS")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON (schema in docs/audit.md)")
-    parser.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD", help="audit as of this date (YYYY-MM-DD), for expiry checks")
-
-
-def run(args: argparse.Namespace) -> int:
-    channels_dir = getattr(args, "channels_dir", None) or Path("channels")
-    channel = load_channel(find_channel_file(args.channel, channels_dir))
-    constraints = args.constraints or channel.path.parent.parent / "constraints" / f"flask-lts-{channel.name}.txt"
+def audit_channel(
+    channel: Channel, constraints: Path | None, advisory_dirs: Sequence[Path], today: _dt.date,
+    online: bool = False, online_timeout: float = 5.0,
+) -> AuditReport:  # fmt: skip
+    """Audit a channel's constraints file (default: its merged file beside the channels folder)
+    against the advisory directories (default: default_advisory_dirs()), and online if asked."""
+    constraints = constraints or layout.constraints_file(channel.name, channel.path.parent.parent / layout.CONSTRAINTS)
     if not constraints.is_file():
         raise ConstraintsError(f"{constraints}: no such constraints file; run make resolve CHANNEL={channel.name}")
     pins = read_pins(constraints)
-    dirs = args.advisories or default_advisory_dirs()
+    dirs = list(advisory_dirs) or default_advisory_dirs()
     if not dirs:
         raise AdvisoryDatabaseError(
             "no advisory database: pass --advisories DIR (a directory of OSV records) or set FLASK_LTS_ADVISORIES"
         )
     db = load_advisories(*dirs)
     notes = []
-    if args.online:
-        lookup = query_osv_online(pins, timeout=args.online_timeout)
+    if online:
+        lookup = query_osv_online(pins, timeout=online_timeout)
         notes.append(lookup.note)
         if lookup.advisories is not None:
             db.extend(lookup.advisories, "https://api.osv.dev")
     else:
         notes.append("online: not asked (pass --online to also query api.osv.dev)")
-    report = audit(channel, pins, db, args.today or _dt.date.today(), constraints=str(constraints), notes=notes)
-    print(report.to_json() if args.json else format_table(report), end="")
-    return report.exit_code
+    return audit(channel, pins, db, today, constraints=str(constraints), notes=notes)

@@ -18,6 +18,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from ._exceptions import ChannelError
+from ._resources import python_lifecycle
 from ._toml import tomllib
 
 STATUSES = ("preview", "supported", "security-only", "end-of-life")
@@ -291,8 +292,48 @@ class _Validator:
         for key in ("channel", "python", "core", "extras"):
             if key not in data:
                 raise ChannelError(f"{self.path}: missing required table [{key}]")
-
         meta = data["channel"]
+        name, status, dates, serial = self.meta(meta)
+        pythons, planned, default = self.pythons(data["python"], dates["freeze-date"])
+        core = self.series_table("core", data["core"])
+        missing = [p for p in CORE_PACKAGES if p not in core]
+        if missing:
+            raise self.fail(f"the core must freeze {', '.join(missing)}", "core")
+        extras, all_extras = self.extras(data["extras"])
+        dependencies = self.series_table("dependencies", data.get("dependencies", {}))
+        seen = self.one_series_each([("core", core)] + [(f"extras.{k}", v) for k, v in extras.items()] + [("dependencies", dependencies)])
+        exceptions = self.exceptions(data.get("exceptions", []), seen)
+        omitted = []
+        for i, item in enumerate(data.get("omitted", [])):
+            self.check_keys("omitted", item, "omitted", i)
+            omitted.append(Omission(**{k: self.string("omitted", item, k, i) for k in ("package", "extra", "reason")}))
+        risks = self.accepted_risks(data.get("accepted-risks", []))
+
+        return Channel(
+            name=name,
+            path=self.path,
+            status=status,
+            freeze_date=dates["freeze-date"],
+            release_date=dates["release-date"],
+            bugfix_until=dates["bugfix-until"],
+            security_until=dates["security-until"],
+            serial=serial,
+            pythons=pythons,
+            planned_pythons=planned,
+            default_python=default,
+            core=core,
+            extras=extras,
+            all_extras=all_extras,
+            dependencies=dependencies,
+            exceptions=tuple(exceptions),
+            omitted=tuple(omitted),
+            accepted_risks=tuple(risks),
+            summary=meta.get("summary", ""),
+            display_names=dict(self.display),
+        )
+
+    def meta(self, meta: Mapping[str, Any]) -> tuple[str, str, dict[str, _dt.date], int]:
+        """[channel]: name, status, the four dates in order, serial."""
         self.check_keys("channel", meta, "channel")
         name = self.string("channel", meta, "name")
         if name != self.path.stem:
@@ -313,8 +354,10 @@ class _Validator:
         serial = meta["serial"]
         if not isinstance(serial, int) or isinstance(serial, bool) or serial < 0:
             raise self.fail(f"serial must be a whole number >= 0, got {serial!r}", "channel", "serial")
+        return name, status, dates, serial
 
-        py = data["python"]
+    def pythons(self, py: Mapping[str, Any], freeze: _dt.date) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        """[python]: the supported Pythons (alive at the freeze), the planned ones, the default."""
         self.check_keys("python", py, "python")
         supported = py["supported"]
         if not isinstance(supported, list) or not supported:
@@ -325,26 +368,23 @@ class _Validator:
         planned = tuple(self.python_version("python", "planned", v) for v in py.get("planned", []))
         if set(planned) & set(pythons):
             raise self.fail("a Python cannot be both supported and planned", "python", "planned")
-        lifecycle = tomllib.loads((Path(__file__).parent / "resources" / "python_lifecycle.toml").read_text())["versions"]
+        lifecycle = python_lifecycle()
         for version in pythons:
             eol = lifecycle.get(version, {}).get("end-of-life")
-            if eol is not None and eol <= dates["freeze-date"]:
+            if eol is not None and eol <= freeze:
                 raise self.fail(
                     f"Python {version} reached its end of life on {eol}, before the freeze date "
-                    f"{dates['freeze-date']}; a channel supports only Pythons alive at its freeze",
+                    f"{freeze}; a channel supports only Pythons alive at its freeze",
                     "python",
                     "supported",
                 )
         default = self.python_version("python", "default", py["default"])
         if default not in pythons:
             raise self.fail(f"default {default} is not in supported {list(pythons)}", "python", "default")
+        return pythons, planned, default
 
-        core = self.series_table("core", data["core"])
-        missing = [p for p in CORE_PACKAGES if p not in core]
-        if missing:
-            raise self.fail(f"the core must freeze {', '.join(missing)}", "core")
-
-        extras_data = data["extras"]
+    def extras(self, extras_data: Any) -> tuple[dict[str, dict[NormalizedName, str]], tuple[str, ...]]:
+        """[extras]: each extra's packages and series, and the extras `all` names."""
         if not isinstance(extras_data, dict):
             raise self.fail("must be a table of extras", "extras")
         all_extras_raw = extras_data.get("all")
@@ -366,11 +406,11 @@ class _Validator:
                     "extras",
                     "all",
                 )
-        dependencies = self.series_table("dependencies", data.get("dependencies", {}))
+        return extras, tuple(all_extras_raw)
 
-        # One series per package across the whole channel.
+    def one_series_each(self, groups: list[tuple[str, dict[NormalizedName, str]]]) -> dict[NormalizedName, tuple[str, str]]:
+        """One package has one series across the whole channel; package -> (table, series)."""
         seen: dict[NormalizedName, tuple[str, str]] = {}
-        groups = [("core", core)] + [(f"extras.{k}", v) for k, v in extras.items()] + [("dependencies", dependencies)]
         for table, packages in groups:
             for pkg, ser in packages.items():
                 if pkg in seen and seen[pkg][1] != ser:
@@ -381,9 +421,12 @@ class _Validator:
                         self.display.get(pkg, pkg),
                     )
                 seen.setdefault(pkg, (table, ser))
+        return seen
 
+    def exceptions(self, items: list[Any], seen: Mapping[NormalizedName, tuple[str, str]]) -> list[SeriesException]:
+        """[[exceptions]]: a package allowed out of its series, on some Pythons, with the reason."""
         exceptions = []
-        for i, item in enumerate(data.get("exceptions", [])):
+        for i, item in enumerate(items):
             self.check_keys("exceptions", item, "exceptions", i)
             pkg = canonicalize_name(self.string("exceptions", item, "package", i))
             if pkg not in seen:
@@ -401,12 +444,12 @@ class _Validator:
                     reason=self.string("exceptions", item, "reason", i),
                 )
             )
-        omitted = []
-        for i, item in enumerate(data.get("omitted", [])):
-            self.check_keys("omitted", item, "omitted", i)
-            omitted.append(Omission(**{k: self.string("omitted", item, k, i) for k in ("package", "extra", "reason")}))
+        return exceptions
+
+    def accepted_risks(self, items: list[Any]) -> list[AcceptedRisk]:
+        """[[accepted-risks]]: an advisory accepted with its reason, who decided, and an expiry."""
         risks = []
-        for i, item in enumerate(data.get("accepted-risks", [])):
+        for i, item in enumerate(items):
             self.check_keys("accepted-risks", item, "accepted-risks", i)
             decided = self.date("accepted-risks", item, "decided", i)
             expires = self.date("accepted-risks", item, "expires", i)
@@ -422,26 +465,4 @@ class _Validator:
                     expires=expires,
                 )
             )
-
-        return Channel(
-            name=name,
-            path=self.path,
-            status=status,
-            freeze_date=dates["freeze-date"],
-            release_date=dates["release-date"],
-            bugfix_until=dates["bugfix-until"],
-            security_until=dates["security-until"],
-            serial=serial,
-            pythons=pythons,
-            planned_pythons=planned,
-            default_python=default,
-            core=core,
-            extras=extras,
-            all_extras=tuple(all_extras_raw),
-            dependencies=dependencies,
-            exceptions=tuple(exceptions),
-            omitted=tuple(omitted),
-            accepted_risks=tuple(risks),
-            summary=meta.get("summary", ""),
-            display_names=dict(self.display),
-        )
+        return risks

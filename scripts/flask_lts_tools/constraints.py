@@ -3,7 +3,7 @@
 Reading (`read_pins`), merging per-Python resolutions into one file with
 environment markers (`merge`), the marker-exclusivity check that keeps pip
 from silently backtracking to ancient releases (`check_exclusive`), and the
-one place the output format lives (`render`).
+constraints_writer owns the output format.
 """
 
 from __future__ import annotations
@@ -276,28 +276,3 @@ def merge(
     merged.sort(key=lambda p: p.name)  # stable: within a package, oldest Pythons first
     check_exclusive(merged, pythons)
     return merged
-
-
-# -- writing ------------------------------------------------------------------
-
-
-def render(header: str, pins: Sequence[Pin], hashes: bool = False, annotate: bool = True) -> str:
-    """The constraints file text: header, then one sorted line per pin."""
-    lines = [header.rstrip("\n"), ""] if header else []
-    for pin in pins:
-        req = pin.requirement()
-        if hashes:
-            if not pin.hashes:
-                raise ConstraintsError(f"{pin.name}=={pin.version}: no hashes known; cannot write a hashed file")
-            lines.append(req + " \\")
-            for i, digest in enumerate(pin.hashes):
-                lines.append(f"    --hash={digest}" + (" \\" if i < len(pin.hashes) - 1 else ""))
-        else:
-            lines.append(req)
-        if annotate and pin.via:
-            lines.append("    # via " + ", ".join(pin.via))
-    return "\n".join(lines) + "\n"
-
-
-def comment_block(lines: Iterable[str]) -> str:
-    return "\n".join(("# " + line).rstrip() for line in lines)

@@ -4,14 +4,13 @@ The metadata comes from the channel file and its constraints (`metadata`): the
 version names the channel, Requires-Dist keeps the core and every extra inside
 its frozen series and at least at the tested patch, Requires-Python is the
 channel's range. The package carries the channel's facts as JSON and its
-constraints files (`stage`). `build` (pypa/build, hatchling) makes the files,
+constraints files (`source_tree`). `build` (pypa/build, hatchling) makes the files,
 reproducibly (SOURCE_DATE_EPOCH = the channel's release date, a pinned backend),
 and `twine check --strict` checks them before they are moved into place.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as _dt
 import json
 import os
@@ -28,10 +27,10 @@ from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
 from packaging.version import Version
 
-from ._exceptions import FlaskLTSError
-from ._files import sha256
-from .channel import Channel, find_channel_file, in_series, load_channel
+from ._exceptions import DistError
+from .channel import Channel, in_series
 from .constraints import Pin, pins_for, python_range_marker, read_pins
+from . import _layout as layout
 
 DISTRIBUTION = "flask-lts"
 PACKAGE = "flask_lts"
@@ -46,11 +45,6 @@ _STATUS_CLASSIFIER = {
     "end-of-life": "Development Status :: 7 - Inactive",
 }
 
-
-class DistError(FlaskLTSError):
-    """The installer package cannot be built: stale constraints, a failed build or check."""
-
-    exit_code = 11
 
 
 # -- metadata (pure) ---------------------------------------------------------------
@@ -210,11 +204,11 @@ class Staged:
 def _constraints_files(channel: Channel, constraints_dir: Path) -> dict[str, Path]:
     """Bundled name -> source file: the merged plain and hashed files and one plain file per Python."""
     files = {
-        f"flask-lts-{channel.name}.txt": constraints_dir / f"flask-lts-{channel.name}.txt",
-        f"flask-lts-{channel.name}-hashes.txt": constraints_dir / f"flask-lts-{channel.name}-hashes.txt",
+        layout.constraints_name(channel.name): layout.constraints_file(channel.name, constraints_dir),
+        layout.hashed_constraints_name(channel.name): layout.hashed_constraints_file(channel.name, constraints_dir),
     }
     for python in channel.pythons:
-        files[f"py{python}.txt"] = constraints_dir / channel.name / f"py{python}.txt"
+        files[layout.per_python_name(python)] = layout.per_python_file(channel.name, python, constraints_dir=constraints_dir)
     for path in files.values():
         if not path.is_file():
             raise DistError(f"{path}: missing; run make resolve CHANNEL={channel.name} first")
@@ -227,12 +221,12 @@ def _constraints_files(channel: Channel, constraints_dir: Path) -> dict[str, Pat
     return files
 
 
-def stage(channel: Channel, constraints_dir: Path, installer_dir: Path, dest: Path) -> Staged:
+def source_tree(channel: Channel, constraints_dir: Path, installer_dir: Path, dest: Path) -> Staged:
     """Write the installer's source tree for `channel` into `dest` (which must not exist)."""
     source = installer_dir / "src" / PACKAGE
     if not (source / "__main__.py").is_file():
         raise DistError(f"{source}: the installer package source is missing")
-    pins = read_pins(constraints_dir / f"flask-lts-{channel.name}.txt")
+    pins = read_pins(layout.constraints_file(channel.name, constraints_dir))
     files = _constraints_files(channel, constraints_dir)
     core, extras = requirements(channel, pins)
     version = installer_version(channel)
@@ -243,12 +237,12 @@ def stage(channel: Channel, constraints_dir: Path, installer_dir: Path, dest: Pa
     data.mkdir()
     for name, path in files.items():
         shutil.copyfile(path, data / name)
-    layout = {
-        "merged": f"flask-lts-{channel.name}.txt",
-        "merged_hashes": f"flask-lts-{channel.name}-hashes.txt",
-        "by_python": {python: f"py{python}.txt" for python in channel.pythons},
+    file_names = {
+        "merged": layout.constraints_name(channel.name),
+        "merged_hashes": layout.hashed_constraints_name(channel.name),
+        "by_python": {python: layout.per_python_name(python) for python in channel.pythons},
     }
-    facts = channel_data(channel, pins, layout)
+    facts = channel_data(channel, pins, file_names)
     (data / "channel.json").write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
 
     optional = "\n".join(f"{json.dumps(extra)} = {_toml(lines)}" for extra, lines in extras.items())
@@ -346,7 +340,7 @@ def build(
     from .venvs import run
 
     with tempfile.TemporaryDirectory(prefix=f"flask-lts-dist-{channel.name}-") as tmp:
-        staged = stage(channel, constraints_dir, installer_dir, Path(tmp) / "src")
+        staged = source_tree(channel, constraints_dir, installer_dir, Path(tmp) / "src")
         log(f"staged flask-lts {staged.version}: {len(staged.core)} core requirements, "
             f"{len(staged.extras)} extras, data {', '.join(staged.data_files)}")  # fmt: skip
         built = Path(tmp) / "out"
@@ -371,32 +365,3 @@ def build(
             os.replace(partial, target)
             final.append(target)
     return final
-
-
-# -- command line (flask-lts-tools dist) -----------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("channel", nargs="*", help="channel names (default: every channel in channels/)")
-    parser.add_argument("--out-dir", type=Path, default=Path("dist"), help="where the files go (default: dist/)")
-    parser.add_argument("--constraints-dir", type=Path, default=Path("constraints"))
-    parser.add_argument("--installer-dir", type=Path, default=Path("installer"))
-
-
-def run(args: argparse.Namespace) -> int:
-    from ._output import markdown_table
-
-    names = args.channel or sorted(p.stem for p in args.channels_dir.glob("*.toml"))
-    if not names:
-        raise DistError(f"{args.channels_dir}: no channel files")
-    rows = []
-    for name in names:
-        channel = load_channel(find_channel_file(name, args.channels_dir))
-
-        def log(message: str, scope: str = f"dist {channel.name}") -> None:
-            print(f"{scope}: {message}", file=sys.stderr, flush=True)
-
-        for path in build(channel, args.constraints_dir, args.installer_dir, args.out_dir, log):
-            rows.append([channel.name, str(path), f"{path.stat().st_size / 1024:.1f} KiB", sha256(path)[:16]])
-    print(markdown_table(["channel", "file", "size", "sha256"], rows))
-    return 0

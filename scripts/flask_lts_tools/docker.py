@@ -8,19 +8,19 @@ a committed file differs). See docs/docker.md.
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Sequence
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from ._exceptions import ConstraintsError, FlaskLTSError
+from ._exceptions import ConstraintsError, DockerfileError
 from ._files import atomic_write_many
 from .channel import Channel, find_channel_file, load_channels
-from .constraints import Pin, comment_block, pins_for, read_pins, render as render_pins
+from .constraints import Pin, pins_for, read_pins
+from .constraints_writer import comment_block, render as render_pins
+from . import _layout as layout
 
 IMAGE = "ghcr.io/flask-lts/flask-lts"
 SOURCE = "https://github.com/flask-lts/flask-lts"
@@ -39,11 +39,6 @@ TARGET_NAME = re.compile(r"^[a-zA-Z0-9_-]+$")
 GENERATED = ("Dockerfile", "Dockerfile.dockerignore", "core-hashes.txt")
 
 
-class DockerfileError(FlaskLTSError):
-    """The Docker files cannot be generated, or the committed ones are out of date."""
-
-    exit_code = 10
-
 
 @dataclass(frozen=True)
 class ImageSpec:
@@ -60,7 +55,7 @@ class ImageSpec:
 
     @property
     def directory(self) -> PurePosixPath:
-        return PurePosixPath("docker") / self.channel.name / f"py{self.python}"
+        return PurePosixPath(layout.DOCKER.as_posix()) / self.channel.name / f"py{self.python}"
 
     @property
     def dockerfile(self) -> PurePosixPath:
@@ -72,7 +67,7 @@ class ImageSpec:
 
     @property
     def wheel(self) -> PurePosixPath:
-        return PurePosixPath("dist") / installer_wheel_name(self.channel)
+        return PurePosixPath(layout.DIST.as_posix()) / installer_wheel_name(self.channel)
 
     @property
     def target(self) -> str:
@@ -138,8 +133,8 @@ def plan(channels: Sequence[Channel], constraints_dir: Path, context: Path, inst
     specs = []
     for channel in sorted(live, key=lambda c: c.name):
         for python in channel.pythons:
-            plain = constraints_dir / channel.name / f"py{python}.txt"
-            hashed = constraints_dir / channel.name / f"py{python}-hashes.txt"
+            plain = layout.per_python_file(channel.name, python, constraints_dir=constraints_dir)
+            hashed = layout.per_python_file(channel.name, python, hashes=True, constraints_dir=constraints_dir)
             for path in (plain, hashed):
                 if not path.is_file():
                     raise DockerfileError(f"{path}: missing; run make resolve CHANNEL={channel.name}")
@@ -407,14 +402,14 @@ def render(specs: Sequence[ImageSpec], root: Path) -> dict[Path, str]:
         files[root / spec.dockerfile] = render_dockerfile(spec)
         files[root / f"{spec.dockerfile}.dockerignore"] = render_dockerignore(spec)
         files[root / spec.core_lock] = render_core_lock(spec)
-    files[root / "docker-bake.hcl"] = render_bake(specs)
+    files[root / layout.BAKE_FILE] = render_bake(specs)
     return files
 
 
 def stale_files(files: Mapping[Path, str], root: Path) -> list[Path]:
     """Generated files of images no longer in the matrix (a Python or a channel dropped)."""
     wanted = set(files)
-    found = [p for name in GENERATED for p in (root / "docker").glob(f"*/py*/{name}")]
+    found = [p for name in GENERATED for p in (root / layout.DOCKER).glob(f"*/py*/{name}")]
     return sorted(p for p in found if p not in wanted)
 
 
@@ -422,55 +417,39 @@ def generate(channels: Sequence[Channel], constraints_dir: Path, root: Path, ins
     return render(plan(channels, constraints_dir, root, installer), root)
 
 
-# -- command line --------------------------------------------------------------------------
+@dataclass
+class Update:
+    """What `make dockerfiles` does: files to write (changed), files to remove (stale), and how many are current."""
+
+    files: dict[Path, str]
+    changed: list[Path]
+    stale: list[Path]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "channel", nargs="*", help="only these channels (default: every channel in channels/); the bake file always covers all"
-    )
-    parser.add_argument("--root", type=Path, default=Path("."), help="repository root, the images' build context (default: .)")
-    parser.add_argument("--constraints-dir", type=Path, default=None, help="default: <root>/constraints")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file would change")
-
-
-def run(args: argparse.Namespace) -> int:
-    root: Path = args.root
-    channels_dir = getattr(args, "channels_dir", None) or root / "channels"
-    constraints_dir = args.constraints_dir or root / "constraints"
+def update(channels_dir: Path, root: Path, constraints_dir: Path, only: Sequence[str] = ()) -> Update:
+    """Plan the Docker files of every channel (or only those named; the bake file always covers all)."""
     channels = load_channels(channels_dir)
     if not channels:
         raise DockerfileError(f"{channels_dir}: no channel files (channels/<name>.toml)")
-    for name in args.channel:
+    for name in only:
         find_channel_file(name, channels_dir)  # an unknown name: the loader's error, naming the known ones
     try:
         files = generate(channels, constraints_dir, root)
     except ConstraintsError as exc:
         raise DockerfileError(str(exc)) from None
-    if args.channel:
-        keep = {root / "docker-bake.hcl"} | {p for p in files if any(root / "docker" / n in p.parents for n in args.channel)}
+    docker_dir = root / layout.DOCKER
+    if only:
+        keep = {root / layout.BAKE_FILE} | {p for p in files if any(docker_dir / n in p.parents for n in only)}
         files = {p: t for p, t in files.items() if p in keep}
-    stale = [p for p in stale_files(files, root) if not args.channel or any(root / "docker" / n in p.parents for n in args.channel)]
+    stale = [p for p in stale_files(files, root) if not only or any(docker_dir / n in p.parents for n in only)]
     changed = [p for p, text in files.items() if not p.exists() or p.read_bytes() != text.encode("utf-8")]
-    if args.check:
-        for path in changed:
-            print(f"out of date: {path}", file=sys.stderr)
-        for path in stale:
-            print(f"stale (no such image any more): {path}", file=sys.stderr)
-        if changed or stale:
-            print("run make dockerfiles", file=sys.stderr)
-            return 1
-        print(f"{len(files)} Docker files up to date")
-        return 0
-    atomic_write_many({p: files[p] for p in changed})
-    for path in stale:
+    return Update(files, changed, stale)
+
+
+def write(planned: Update) -> None:
+    """Write the changed files atomically and remove the stale ones (and their emptied folders)."""
+    atomic_write_many({p: planned.files[p] for p in planned.changed})
+    for path in planned.stale:
         path.unlink()
         if path.parent.exists() and not any(path.parent.iterdir()):
             path.parent.rmdir()
-    for path in changed:
-        print(f"wrote {path}")
-    for path in stale:
-        print(f"removed {path}")
-    if not changed and not stale:
-        print(f"{len(files)} Docker files up to date")
-    return 0

@@ -23,18 +23,18 @@ from packaging.version import Version
 
 from . import index
 from ._exceptions import ChannelError, ResolutionError
+from ._resources import GROUPS, PYTHON_LIFECYCLE, python_lifecycle
 from ._toml import tomllib
 from .constraints import Pin, environment, parse_pins
 from .pythons import find_interpreters, parse_python_options
 from .toolenv import uv_bin, uv_environ
 
-RESOURCES = Path(__file__).parent / "resources"
 Log = Callable[[str], None]
 
 
-def lifecycle_pythons(freeze: _dt.date, path: Path = RESOURCES / "python_lifecycle.toml") -> list[str]:
+def lifecycle_pythons(freeze: _dt.date, path: Path = PYTHON_LIFECYCLE) -> list[str]:
     """Every CPython released on or before `freeze` and not end-of-life on it."""
-    data = tomllib.loads(path.read_text())["versions"]
+    data = python_lifecycle(path)
     chosen = [v for v, d in data.items() if d["released"] <= freeze < d["end-of-life"]]
     return sorted(chosen, key=Version)
 
@@ -99,7 +99,7 @@ def propose(
     log: Log = print,
 ) -> str:
     """The text of a proposed channels/<name>.toml, for a human to review."""
-    groups = tomllib.loads((groups_file or RESOURCES / "groups.toml").read_text())
+    groups = tomllib.loads((groups_file or GROUPS).read_text())
     try:
         core = list(groups["core"])
         extras: dict[str, list[str]] = dict(groups["extras"])

@@ -13,7 +13,6 @@ TWINE_PASSWORD, or keyring); this module never reads, prints or logs them.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -24,20 +23,14 @@ from pathlib import Path
 from typing import Callable, Sequence
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from ._exceptions import FlaskLTSError
-from .channel import find_channel_file, load_channel
+from ._exceptions import PublishError
 from ._files import sha256
-from .dist import DISTRIBUTION, dist_filenames, installer_version, twine_check
+from .dist import DISTRIBUTION, dist_filenames, twine_check
 
 TIMEOUT = 60
 UPLOAD_TIMEOUT = 900
 _SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 
-
-class PublishError(FlaskLTSError):
-    """The files cannot be published: missing, refused by the index, or different from what it holds."""
-
-    exit_code = 12
 
 
 # -- the index's view ------------------------------------------------------------------------
@@ -191,32 +184,3 @@ def publish(
         plan(local, after)  # raises if what landed differs from what we built
         log(f"{index_url} lists {', '.join(p.name for p in local)} with the built files' sha256")
     return upload, present
-
-
-# -- command line (flask-lts-tools publish) ------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("channel", help="channel name; its files come from dist/ (make dist)")
-    parser.add_argument(
-        "--repository-url",
-        default=os.environ.get("TWINE_REPOSITORY_URL"),
-        help="the upload endpoint of the package index (default: $TWINE_REPOSITORY_URL)",
-    )
-    parser.add_argument("--index-url", help="the simple index showing what it holds (default: derived from the repository URL)")
-    parser.add_argument("--dist-dir", type=Path, default=Path("dist"))
-
-
-def run(args: argparse.Namespace) -> int:
-    if not args.repository_url:
-        raise PublishError("no repository: pass --repository-url URL (make publish REPOSITORY_URL=URL)")
-    channel = load_channel(find_channel_file(args.channel, args.channels_dir))
-    version = installer_version(channel)
-    index_url = args.index_url or simple_index_for(args.repository_url)
-
-    def log(message: str) -> None:
-        print(f"publish {channel.name}: {message}", file=sys.stderr, flush=True)
-
-    uploaded, present = publish(version, args.dist_dir, args.repository_url, index_url, log)
-    print(f"flask-lts {version}: uploaded {len(uploaded)}, already there {len(present)}")
-    return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,21 +20,18 @@ from typing import Callable, Sequence
 from packaging.utils import NormalizedName
 
 from . import index
-from ._exceptions import FlaskLTSError, PackageIndexError
+from ._exceptions import PackageIndexError, RefreshError
 from ._files import atomic_write_many
 from ._output import markdown_table
 from .channel import Channel
 from .constraints import Pin, pins_for, read_pins
 from .pythons import Interpreter
-from .resolve import ChannelResolution, constraint_files, resolve
+from .constraints_writer import constraint_files
+from .resolve import ChannelResolution, resolve
+from . import _layout as layout
 
 Log = Callable[[str], None]
 
-
-class RefreshError(FlaskLTSError):
-    """A refresh could not be planned or its candidate failed verification."""
-
-    exit_code = 9
 
 
 @dataclass(frozen=True)
@@ -170,7 +168,7 @@ def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
 
 
 def changelog_path(constraints_dir: Path, channel: Channel) -> Path:
-    return constraints_dir / channel.name / "CHANGES.md"
+    return layout.changelog_file(channel.name, constraints_dir)
 
 
 def new_changelog_text(path: Path, entry: str, channel: Channel) -> str:
@@ -202,11 +200,13 @@ def apply(
     constraints_dir: Path,
     verify_candidate: Callable[[Path], list[dict]],
     today: _dt.date | None = None,
+    docker_root: Path | None = None,
 ) -> list[Path]:
     """Verify the candidate; on success write constraints, serial and changelog atomically.
 
     `verify_candidate(path_to_candidate_constraints)` returns the verification
-    reports (one per Python, as JSON dicts). Nothing is written if any failed.
+    reports (one per Python, as JSON dicts). Nothing is written if any failed. With
+    `docker_root`, the channel's Docker files there are regenerated in the same write.
     """
     today = today or _dt.date.today()
     new_channel = plan.new_channel
@@ -216,7 +216,7 @@ def apply(
         for path, text in staged.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-        reports = verify_candidate(Path(tmp) / f"flask-lts-{plan.channel.name}.txt")
+        reports = verify_candidate(layout.constraints_file(plan.channel.name, Path(tmp)))
     failed = [r for r in reports if r["status"] != "pass"]
     if failed or not reports:
         problems = [p for r in failed for s in r["stages"] if s["status"] in ("fail", "error") for p in s["problems"]]
@@ -230,5 +230,31 @@ def apply(
     files[plan.channel.path] = bump_serial_text(channel_text, plan.channel.serial, new_channel.serial)
     log_path = changelog_path(constraints_dir, plan.channel)
     files[log_path] = new_changelog_text(log_path, changelog_entry(plan, today), plan.channel)
+    if docker_root is not None:
+        files.update(docker_files(plan, files, constraints_dir, docker_root))
     atomic_write_many(files)
     return sorted(files)
+
+
+def docker_files(plan: RefreshPlan, files: dict[Path, str], constraints_dir: Path, root: Path) -> dict[Path, str]:
+    """The base images pin the channel too: their files regenerated from the new constraints,
+    to be written in the same atomic step. Nothing when the channel has no images under
+    `root` or the constraints are not the repository's own (a refresh into another folder)."""
+    from . import docker
+    from .channel import load_channels
+
+    if not (root / layout.DOCKER / plan.channel.name).is_dir():
+        return {}
+    if constraints_dir.resolve() != (root / layout.CONSTRAINTS).resolve():
+        return {}
+    with tempfile.TemporaryDirectory(prefix=f"flask-lts-refresh-{plan.channel.name}-docker-") as tmp:
+        mirror = Path(tmp)
+        shutil.copytree(constraints_dir, mirror / layout.CONSTRAINTS)
+        for path, text in files.items():
+            if constraints_dir.resolve() in path.resolve().parents:
+                target = mirror / layout.CONSTRAINTS / path.resolve().relative_to(constraints_dir.resolve())
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+        channels = [plan.new_channel if c.name == plan.channel.name else c for c in load_channels(plan.channel.path.parent)]
+        generated = docker.generate(channels, mirror / layout.CONSTRAINTS, mirror)
+        return {root / path.relative_to(mirror): text for path, text in generated.items()}

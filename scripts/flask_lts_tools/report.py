@@ -5,23 +5,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from packaging.version import Version
 
-from ._exceptions import FlaskLTSError
+from ._exceptions import ReportError
 from ._files import atomic_write
-from .verify import STAGES, VerifyResult
+from .verify._model import VerifyResult, WarningRecord
+from .verify._warnings import merge_warnings
+from .verify.stages import stage_names
+from . import _layout as layout
 
-
-class ReportError(FlaskLTSError):
-    """A report file is missing or is not a verification report."""
 
 
 def report_path(reports_dir: Path, set_name: str, python: str) -> Path:
-    return reports_dir / set_name / f"py{python}.json"
+    return layout.report_file(set_name, python, reports_dir)
 
 
 _SITE_PACKAGES = re.compile(r"(?:/[^\s\"':]+)+/(site-packages/)")
@@ -32,7 +31,7 @@ def portable(text: str) -> str:
     site-packages paths keep only what follows site-packages/, the work folder
     becomes <work>, the repository ., the home folder ~."""
     text = _SITE_PACKAGES.sub(r"\1", text)
-    work = str(Path(".cache/verify").resolve())
+    work = str(layout.VERIFY_WORK.resolve())
     text = re.sub(re.escape(work) + r"/[^/\s\"']+", "<work>", text)
     text = text.replace(str(Path.cwd()) + "/", "").replace(str(Path.home()), "~")
     return text
@@ -86,7 +85,7 @@ def summary_markdown(reports: Sequence[dict]) -> str:
         out.append("")
         header = "| stage | " + " | ".join(f"py{p}" for p in pythons) + " |"
         out += [header, "|" + "---|" * (len(pythons) + 1)]
-        for stage_name in STAGES:
+        for stage_name in stage_names():
             cells = [_cell(next((s for s in r["stages"] if s["name"] == stage_name), None)) for r in group]
             out.append(f"| {stage_name} | " + " | ".join(cells) + " |")
         out.append("| **total** | " + " | ".join(f"**{r['status']}** {r['seconds']:.0f}s" for r in group) + " |")
@@ -102,15 +101,16 @@ def summary_markdown(reports: Sequence[dict]) -> str:
                 out.append(f"- py{python} {stage_name}: {where + ': ' if where else ''}{first[:300]}")
             if len(problems) > 60:
                 out.append(f"- … and {len(problems) - 60} more (see the JSON reports)")
-        warnings: Counter[tuple[str, str, str]] = Counter()
-        for r in group:
-            for s in r["stages"]:
-                for w in s["warnings"]:
-                    warnings[(w["origin"], w["category"], w["message"].splitlines()[0][:160] if w["message"] else "")] += w["count"]
+        # In the summary a warning is shown by its first line: group by what the reader sees.
+        records = [
+            WarningRecord(w["category"], w["message"].splitlines()[0][:160] if w["message"] else "", w["origin"], "", w["count"])
+            for r in group for s in r["stages"] for w in s["warnings"]
+        ]  # fmt: skip
+        warnings = merge_warnings([records])
         if warnings:
             out += ["", "### Warnings (by origin; they forecast the next break)", "", "| origin | category | message | count |", "|---|---|---|---|"]
-            for (origin, category, message), count in sorted(warnings.items(), key=lambda kv: (-kv[1], kv[0]))[:40]:
-                out.append(f"| {origin} | {category} | {message.replace('|', '/')} | {count} |")
+            for w in sorted(warnings, key=lambda w: (-w.count, w.origin, w.category, w.message))[:40]:
+                out.append(f"| {w.origin} | {w.category} | {w.message.replace('|', '/')} | {w.count} |")
         out.append("")
     return "\n".join(out)
 
@@ -119,3 +119,21 @@ def write_summary(reports: Sequence[dict], path: Path) -> str:
     text = summary_markdown(reports)
     atomic_write(path, text)
     return text
+
+
+def write_reports(results: Sequence[VerifyResult], sets: Mapping[str, Sequence[str]], reports_dir: Path, log: Callable[[str], None]) -> list[dict]:
+    """Each result as its JSON report, then each set's summary over every Python it has a
+    report for (`sets`: set name -> the Pythons it is reported on); the reports written."""
+    written = []
+    for result in results:
+        path = write_result(result, reports_dir)
+        log(f"report {path}")
+        written.append(json.loads(path.read_text()))
+    for set_name, pythons in sets.items():
+        all_reports = []
+        for python in pythons:
+            path = report_path(reports_dir, set_name, python)
+            if path.exists():
+                all_reports.append(json.loads(path.read_text()))
+        write_summary(all_reports, layout.summary_file(set_name, reports_dir))
+    return written

@@ -1,13 +1,11 @@
 """Resolve a channel into constraints: pip-tools on each real interpreter, merged.
 
 `resolve(channel, interpreters)` returns a `ChannelResolution` (nothing written);
-`write_constraints(resolution, out_dir)` writes every file atomically, or none.
+`constraints_writer.write_constraints(resolution, out_dir)` writes every file atomically, or none.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
 import subprocess
 import tempfile
 import time
@@ -19,13 +17,11 @@ from typing import Callable, Sequence
 
 from . import index
 from ._exceptions import ResolutionError
-from ._files import atomic_write_many
 from .channel import Channel, in_series
-from .constraints import Pin, Resolution, comment_block, environment, merge, parse_pins, render
+from .constraints import Pin, Resolution, environment, merge, parse_pins
 from .pythons import Interpreter
-from .toolenv import PIP_TOOLS_PAIR, TIMEOUT, tool_environment, uv_environ, venv_python
+from .toolenv import TIMEOUT, tool_environment, uv_environ, venv_python
 
-UV_VERSION = "0.13.8"
 Log = Callable[[str], None]
 
 
@@ -215,108 +211,3 @@ def resolve(
     merged = merge([r.resolution for r in results], platform_pins)
     exact = merge([r.resolution for r in results], platform_pins, fill=False)
     return ChannelResolution(channel, results, merged, exact, platform_pins, notes)
-
-
-# -- output ---------------------------------------------------------------------
-
-
-def _header(channel: Channel, title: str, usage: list[str], made_on: str) -> str:
-    flask = channel.core.get("flask")
-    werkzeug = channel.core.get("werkzeug")
-    lines = [
-        "",
-        title,
-        f"Channel {channel.name}: Flask {flask} / Werkzeug {werkzeug} series;",
-        f"released {channel.release_date}, bug fixes until {channel.bugfix_until}, "
-        f"security fixes until {channel.security_until}.",
-        f"Supported Python: {', '.join(channel.pythons)}" + (f" (planned: {', '.join(channel.planned_pythons)})" if channel.planned_pythons else "") + ".",
-        "",
-        *usage,
-        "",
-        "This file is generated; do not edit it. Remake it with:",
-        f"    make resolve CHANNEL={channel.name}",
-        f"from channels/{channel.name}.toml (serial {channel.version}), resolved with "
-        f"{PIP_TOOLS_PAIR[1].replace('==', ' ')} ({PIP_TOOLS_PAIR[0].replace('==', ' ')})",
-        f"on each supported Python, other platforms cross-checked with uv {UV_VERSION} --universal.",
-        f"Made on {made_on}.",
-        "",
-    ]
-    return comment_block(lines)
-
-
-_MADE_ON = re.compile(r"^# Made on (\d{4}-\d{2}-\d{2})\.$", re.M)
-
-
-def _keep_date(path: Path, text_for: Callable[[str], str], today: str) -> str:
-    """Render with the old 'Made on' date when nothing else changed: reruns are byte-identical."""
-    if path.exists():
-        old = path.read_text(encoding="utf-8")
-        match = _MADE_ON.search(old)
-        if match and text_for(match.group(1)) == old:
-            return old
-    return text_for(today)
-
-
-def constraint_files(resolution: ChannelResolution, out_dir: Path, today: _dt.date | None = None) -> dict[Path, str]:
-    """Every file of the channel -> its text (nothing written)."""
-    channel = resolution.channel
-    today_s = (today or _dt.date.today()).isoformat()
-    files: dict[Path, str] = {}
-    pythons = ", ".join(channel.pythons)
-    merged_name = f"flask-lts-{channel.name}.txt"
-    hashed_name = f"flask-lts-{channel.name}-hashes.txt"
-
-    def add(path: Path, title: str, usage: list[str], pins: Sequence[Pin], hashes: bool) -> None:
-        files[path] = _keep_date(path, lambda d: render(_header(channel, title, usage, d), pins, hashes=hashes), today_s)
-
-    add(
-        out_dir / merged_name,
-        f"{merged_name}: Flask LTS {channel.name} constraints, one file for Python {pythons}",
-        [
-            "Use it as a constraints file; name only the packages you want:",
-            f"    pip install -c {merged_name} flask flask-login flask-sqlalchemy",
-            "Lines with python_version markers pin a package differently by Python.",
-        ],
-        resolution.merged,
-        False,
-    )
-    add(
-        out_dir / hashed_name,
-        f"{hashed_name}: Flask LTS {channel.name}, every pin with its hashes (Python {pythons})",
-        [
-            "A requirements file for a hash-checked install of the whole channel:",
-            f"    pip install --require-hashes -r {hashed_name}",
-            "As a constraints file (-c) it works only with pip >= 26.1 and only when it covers",
-            "everything installed; older pip refuses it. See docs/constraints.md.",
-        ],
-        resolution.exact,
-        True,
-    )
-    for result in resolution.results:
-        py = result.python
-        pins = sorted(result.resolution.pins.values(), key=lambda p: p.name)
-        per = out_dir / channel.name / f"py{py}.txt"
-        add(
-            per,
-            f"{channel.name}/py{py}.txt: Flask LTS {channel.name} constraints for Python {py} only",
-            [f"    pip install -c py{py}.txt flask flask-login"],
-            pins,
-            False,
-        )
-        add(
-            out_dir / channel.name / f"py{py}-hashes.txt",
-            f"{channel.name}/py{py}-hashes.txt: Flask LTS {channel.name} for Python {py}, with hashes",
-            [
-                f"    pip install --require-hashes -r py{py}-hashes.txt   (the whole channel)",
-                "As -c only with pip >= 26.1 (Python >= 3.10); see docs/constraints.md.",
-            ],
-            pins,
-            True,
-        )
-    return files
-
-
-def write_constraints(resolution: ChannelResolution, out_dir: Path, today: _dt.date | None = None) -> list[Path]:
-    files = constraint_files(resolution, out_dir, today)
-    atomic_write_many(files)
-    return sorted(files)

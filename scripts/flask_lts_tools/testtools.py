@@ -24,15 +24,12 @@ from packaging.utils import canonicalize_name
 
 from . import index
 from .constraints import parse_pins
+from ._exceptions import TestToolsError
 from .toolenv import locked
 from .venvs import Environment, Outcome
 
 PTH_NAME = "_flask_lts_testtools.pth"
 STAMP = ".flask-lts-testtools"
-
-
-class ToolsProblem(Exception):
-    """The test tools could not be resolved or installed; the message says why."""
 
 
 def _digest(*parts: object) -> str:
@@ -45,8 +42,8 @@ def _site_packages(env: Environment) -> Path:
     return env.path / "lib" / f"python{env.interpreter.version}" / "site-packages"
 
 
-def _failure(what: str, out: Outcome) -> ToolsProblem:
-    return ToolsProblem(f"{what}:\n{out.tail()}")
+def _failure(what: str, out: Outcome) -> TestToolsError:
+    return TestToolsError(f"{what}:\n{out.tail()}")
 
 
 def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> dict[str, str]:

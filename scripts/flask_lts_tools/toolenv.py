@@ -101,3 +101,10 @@ def _tool_environment(interpreter: Interpreter, root: Path) -> Path:
     )
     stamp.write_text(wanted)
     return venv
+
+
+def uv_version() -> str:
+    """The uv release the toolkit runs (pinned once, in pyproject.toml)."""
+    from importlib.metadata import version
+
+    return version("uv")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from ._exceptions import EnvironmentCreationError
 from .pythons import Interpreter
 from .toolenv import UV_ENVIRON, uv_bin, venv_python
 
@@ -95,12 +96,12 @@ class Environment:
         }
 
 
-def create(path: Path, interpreter: Interpreter, timeout: float = 300) -> Environment | Outcome:
-    """A brand-new venv at `path` (an old one is removed first), or the failed Outcome."""
+def create(path: Path, interpreter: Interpreter, timeout: float = 300) -> Environment:
+    """A brand-new venv at `path` (an old one is removed first); EnvironmentCreationError if it fails."""
     if path.exists():
         shutil.rmtree(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     outcome = run([str(interpreter.path), "-m", "venv", str(path)], timeout)
     if not outcome.ok:
-        return outcome
+        raise EnvironmentCreationError(f"{path}: could not create a venv with Python {interpreter.full_version} ({interpreter.path}):\n{outcome.tail()}")
     return Environment(path, interpreter)

@@ -24,8 +24,8 @@ from conftest import ROOT, installed_versions
 from flask_lts_tools.audit import default_advisory_dirs
 from flask_lts_tools.channel import load_channels
 from flask_lts_tools.constraints import pins_for, read_pins
-from flask_lts_tools.site import build_site, publish
-from flask_lts_tools.site._cli import DEFAULT_BASE_URL
+from flask_lts_tools.site import archive_serial, build_site
+from flask_lts_tools._cli.site import DEFAULT_BASE_URL
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ def _serve(work: Path, base_url: str | None = None):
     if not archive.exists() and (ROOT / "published").is_dir():
         shutil.copytree(ROOT / "published", archive)
     for channel in load_channels(ROOT / "channels"):
-        publish(channel, ROOT / "constraints", archive)
+        archive_serial(channel, ROOT / "constraints", archive)
     out = work / "site"
     out.mkdir(exist_ok=True)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))

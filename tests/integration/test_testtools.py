@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from flask_lts_tools import testtools
+from flask_lts_tools._exceptions import TestToolsError
 from flask_lts_tools.pythons import require_interpreters
 from flask_lts_tools.venvs import create
 
@@ -52,5 +53,5 @@ def test_tools_that_need_another_version_of_the_set_are_refused(tmp_path):
     env = create(tmp_path / "venv", require_interpreters(["3.11"])["3.11"])
     pins = tmp_path / "set.txt"
     pins.write_text("pluggy==1.0.0\n")  # pytest 8.3 needs pluggy >= 1.5
-    with pytest.raises(testtools.ToolsProblem, match="could not resolve the test tools pytest==8.3.5"):
+    with pytest.raises(TestToolsError, match="could not resolve the test tools pytest==8.3.5"):
         testtools.overlay(env, ["pytest==8.3.5"], pins, tmp_path / "cache")

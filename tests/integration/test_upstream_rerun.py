@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from flask_lts_tools.pythons import require_interpreters
-from flask_lts_tools.upstream import PackageRun, _rerun_failed, node_id
-from flask_lts_tools.upstream.catalogue import Suite
+from flask_lts_tools.verify.stages.upstream import PackageRun, _rerun_failed, node_id
+from flask_lts_tools.verify.stages.upstream.catalogue import Suite
 from flask_lts_tools.venvs import create
-from flask_lts_tools.verify import Context, Options, Problem, install_test_tools, load_set, run_pytest
+from flask_lts_tools.verify import Context, Options, Problem, load_set
+from flask_lts_tools.verify._pytest import install_test_tools, run_pytest
 
 pytestmark = pytest.mark.integration
 

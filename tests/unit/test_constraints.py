@@ -13,8 +13,8 @@ from flask_lts_tools.constraints import (
     merge,
     parse_pins,
     pins_for,
-    render,
 )
+from flask_lts_tools.constraints_writer import render
 
 PYTHONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
 

@@ -17,6 +17,7 @@ from dockerfile_parse import DockerfileParser
 
 from conftest import ROOT
 from flask_lts_tools import docker
+from flask_lts_tools._cli import dockerfiles
 from flask_lts_tools.channel import load_channel, load_channels
 from flask_lts_tools.constraints import Pin, read_pins
 
@@ -36,8 +37,8 @@ def instructions(spec: docker.ImageSpec, kind: str | None = None) -> list[dict]:
 def cli(*argv: str) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--channels-dir", type=Path, default=None)
-    docker.add_arguments(parser)
-    return docker.run(parser.parse_args(list(argv)))
+    dockerfiles.add_arguments(parser)
+    return dockerfiles.command(parser.parse_args(list(argv)))
 
 
 # -- the committed files ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from flask_lts_tools.dist import stage
+from flask_lts_tools.dist import source_tree as stage
 from test_installer_metadata import make_channel
 
 sys.path.insert(0, str(ROOT / "installer" / "src"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from flask_lts_tools.dist import stage
+from flask_lts_tools.dist import source_tree as stage
 from flask_lts_tools.pythons import find_interpreters
 from test_installer_metadata import make_channel
 

@@ -24,7 +24,7 @@ from flask_lts_tools.dist import (
     installer_version,
     requirements,
     requires_python,
-    stage,
+    source_tree as stage,
 )
 
 PINS = """\

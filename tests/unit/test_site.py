@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ROOT, SCRIPTS, assert_one_line_error, channel_text
 from flask_lts_tools.channel import load_channel, load_channels
-from flask_lts_tools.site import PublishError, SiteError, build_site, publish, read_archive, site_files
+from flask_lts_tools.site import ArchiveError, SiteError, archive_serial, build_site, read_archive, site_files
 
 TODAY = _dt.date(2026, 11, 24)
 BASE = "https://example.test/lts/"
@@ -81,7 +81,7 @@ class Repo:
             path.write_text(header(path.name) + body)
 
     def publish(self, name: str = "2030"):
-        return publish(load_channel(self.channels / f"{name}.toml"), self.constraints, self.archive)
+        return archive_serial(load_channel(self.channels / f"{name}.toml"), self.constraints, self.archive)
 
     def site(self, out: Path | None = None, today: _dt.date = TODAY, advisories: list[Path] | None = None) -> dict[str, bytes]:
         out = out or self.root / "site"
@@ -129,7 +129,7 @@ def test_publishing_a_changed_pin_under_a_published_serial_is_refused(repo: Repo
     repo.publish()
     before = {p: p.read_bytes() for p in (repo.archive / "2030" / "2030.0").iterdir()}
     repo.constraints_files("2030", 0, {**PINS, "flask": "3.0.4"})
-    with pytest.raises(PublishError, match=r"pins differ: flask 3\.0\.3 -> 3\.0\.4.*bump serial"):
+    with pytest.raises(ArchiveError, match=r"pins differ: flask 3\.0\.3 -> 3\.0\.4.*bump serial"):
         repo.publish()
     proc = _site_cli(repo, "publish-constraints", "--constraints-dir", str(repo.constraints), "--archive-dir", str(repo.archive))
     assert_one_line_error(proc, "flask-lts-2030.txt", "serial 2030.0 is published and never changes", "bump serial")
@@ -139,7 +139,7 @@ def test_publishing_a_changed_pin_under_a_published_serial_is_refused(repo: Repo
 def test_a_header_only_change_is_refused_and_named_as_such(repo: Repo):
     repo.publish()
     repo.constraints_files("2030", 0, note=" (regenerated)")
-    with pytest.raises(PublishError, match="only the header comments differ; the pins are the same"):
+    with pytest.raises(ArchiveError, match="only the header comments differ; the pins are the same"):
         repo.publish()
 
 
@@ -149,13 +149,13 @@ def test_a_new_file_under_a_published_serial_is_refused(repo: Repo):
     (repo.channels / "2030.toml").write_text(text)
     for name in ("py3.13.txt", "py3.13-hashes.txt"):
         (repo.constraints / "2030" / name).write_text((repo.constraints / "2030" / name.replace("3.13", "3.12")).read_text())
-    with pytest.raises(PublishError, match="already published without this file"):
+    with pytest.raises(ArchiveError, match="already published without this file"):
         repo.publish()
 
 
 def test_constraints_made_for_another_serial_are_refused(repo: Repo):
     repo.channel("2030", serial=1)  # serial bumped by hand, constraints not remade
-    with pytest.raises(PublishError, match=r"made for serial 2030\.0, but .* says serial 1 .*run make resolve"):
+    with pytest.raises(ArchiveError, match=r"made for serial 2030\.0, but .* says serial 1 .*run make resolve"):
         repo.publish()
 
 
@@ -164,7 +164,7 @@ def test_serials_only_grow(repo: Repo):
     repo.publish()
     repo.channel("2030", serial=0)
     repo.constraints_files("2030", 0)
-    with pytest.raises(PublishError, match=r"2030\.1 is already published, newer than 2030\.0"):
+    with pytest.raises(ArchiveError, match=r"2030\.1 is already published, newer than 2030\.0"):
         repo.publish()
 
 
@@ -183,18 +183,18 @@ def test_a_hand_edited_published_file_is_caught(repo: Repo):
     repo.publish()
     target = repo.archive / "2030" / "2030.0" / "py3.12.txt"
     target.write_text(target.read_text().replace("flask==3.0.3", "flask==3.0.4"))
-    with pytest.raises(PublishError, match="does not match its SHA256SUMS; published files never change"):
+    with pytest.raises(ArchiveError, match="does not match its SHA256SUMS; published files never change"):
         read_archive(repo.archive)
-    with pytest.raises(PublishError, match="does not match its SHA256SUMS"):
+    with pytest.raises(ArchiveError, match="does not match its SHA256SUMS"):
         repo.site()
 
 
 def test_the_site_is_not_built_from_an_unpublished_or_changed_serial(repo: Repo):
-    with pytest.raises(PublishError, match="not published"):
+    with pytest.raises(ArchiveError, match="not published"):
         repo.site()
     repo.publish()
     repo.constraints_files("2030", 0, {**PINS, "click": "8.1.7"})
-    with pytest.raises(PublishError, match="click 8.1.8 -> 8.1.7"):
+    with pytest.raises(ArchiveError, match="click 8.1.8 -> 8.1.7"):
         repo.site()
 
 
@@ -396,7 +396,7 @@ def test_channel_page_lists_advisories_and_accepted_risks(tmp_path: Path):
                  *(repo.constraints / "2024" / f"py{p}{s}.txt" for p in channel.pythons for s in ("", "-hashes"))]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(header + pins_text + "\n")
-    publish(channel, repo.constraints, repo.archive)
+    archive_serial(channel, repo.constraints, repo.archive)
     files = repo.site(today=_dt.date(2025, 1, 15), advisories=[osv / "vulns"])
     page = _text(files["2024/index.html"].decode())
     assert "No advisory database" not in page
@@ -416,7 +416,7 @@ def test_the_committed_archive_is_intact_and_holds_every_current_serial():
     archive = read_archive(ROOT / "published")
     for channel in load_channels(ROOT / "channels"):
         assert channel.name in archive, f"run make site and commit published/{channel.name}"
-        publish(channel, ROOT / "constraints", ROOT / "published", check=True)
+        archive_serial(channel, ROOT / "constraints", ROOT / "published", check=True)
 
 
 def test_the_repository_site_builds(tmp_path: Path):

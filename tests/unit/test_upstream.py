@@ -14,8 +14,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from flask_lts_tools.index import Project, Release
-from flask_lts_tools.upstream import node_id
-from flask_lts_tools.upstream.catalogue import (
+from flask_lts_tools.verify.stages.upstream import node_id
+from flask_lts_tools.verify.stages.upstream.catalogue import (
     CATALOGUE,
     Suite,
     UpstreamError,
@@ -24,8 +24,8 @@ from flask_lts_tools.upstream.catalogue import (
     parse_catalogue,
     parse_known_failures,
 )
-from flask_lts_tools.upstream.pytest_ini import filter_addopts, filter_ini_options, pytest_ini_options, render_ini
-from flask_lts_tools.upstream.requirements import (
+from flask_lts_tools.verify.stages.upstream.pytest_ini import filter_addopts, filter_ini_options, pytest_ini_options, render_ini
+from flask_lts_tools.verify.stages.upstream.requirements import (
     apply_era,
     declared_test_requirements,
     dependency_group,
@@ -39,7 +39,7 @@ from flask_lts_tools.upstream.requirements import (
     target_environment,
     tox_test_deps,
 )
-from flask_lts_tools.upstream.sdist import Sdist, locate_tests, suite_members
+from flask_lts_tools.verify.stages.upstream.sdist import Sdist, locate_tests, suite_members
 
 UTC = _dt.timezone.utc
 CATALOGUE_DATA = {"defaults": {"requirement-files": ["requirements/tests.in", "requirements/tests.txt"]}}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flask_lts_tools._exceptions import FlaskLTSError
-from flask_lts_tools.verify import select_apps
+from flask_lts_tools.verify.stages.apps import select_apps
 
 
 def app(folder: Path, name: str, requires: str) -> None:

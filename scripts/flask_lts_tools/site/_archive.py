@@ -1,6 +1,6 @@
 """The published archive: `published/<channel>/<version>/`, one folder per serial, never rewritten.
 
-`publish(channel, constraints_dir, archive_dir)` copies a channel's current constraints
+`archive_serial(channel, constraints_dir, archive_dir)` copies a channel's current constraints
 files into the folder of its serial, with a SHA256SUMS file, when that serial is not
 there yet, and refuses when it is there with other bytes: a published serial is what
 users' `pip install -c <url>` lines point at, so it must never change under them.
@@ -19,18 +19,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._exceptions import ConstraintsError
+from .._exceptions import ArchiveError, ConstraintsError
+
 from ..channel import Channel
 from ..constraints import parse_pins
+from .. import _layout as layout
 
 CHECKSUMS = "SHA256SUMS"
 _SERIAL_IN_HEADER = re.compile(r"\(serial ([^)\s]+)\)")
 _MADE_ON = re.compile(r"^# Made on (\d{4}-\d{2}-\d{2})\.$", re.M)
 _SUMS_LINE = re.compile(r"^([0-9a-f]{64})  (\S+)$")
 
-
-class PublishError(ConstraintsError):
-    """A published serial would change, or the archive no longer matches its checksums."""
 
 
 @dataclass(frozen=True)
@@ -59,19 +58,15 @@ class PublishedSerial:
 
 
 @dataclass(frozen=True)
-class PublishOutcome:
+class ArchiveOutcome:
     channel: str
     version: str
     path: Path
     state: str  # "published" (written now) | "unchanged" (already there, same bytes)
 
 
-def merged_name(channel: str) -> str:
-    return f"flask-lts-{channel}.txt"
-
-
-def hashed_name(channel: str) -> str:
-    return f"flask-lts-{channel}-hashes.txt"
+merged_name = layout.constraints_name
+hashed_name = layout.hashed_constraints_name
 
 
 def sha256(data: bytes) -> str:
@@ -104,7 +99,7 @@ def current_files(channel: Channel, constraints_dir: Path) -> dict[Path, str]:
 def _check_header_serial(channel: Channel, path: Path, text: str) -> None:
     match = _SERIAL_IN_HEADER.search(text)
     if match and match.group(1) != channel.version:
-        raise PublishError(
+        raise ArchiveError(
             f"{path}: made for serial {match.group(1)}, but {channel.path} says serial {channel.serial} "
             f"({channel.version}); run make resolve CHANNEL={channel.name} before publishing"
         )
@@ -141,7 +136,7 @@ def _channel_serials(archive_dir: Path, channel: str) -> list[PublishedSerial]:
             continue  # an interrupted publish's staging folder
         match = pattern.match(entry.name)
         if not match or not entry.is_dir():
-            raise PublishError(
+            raise ArchiveError(
                 f"{entry}: not a serial folder; {folder} holds only folders named {channel}.<serial>"
             )
         serials.append(_read_serial(entry, channel, int(match.group(1))))
@@ -151,26 +146,26 @@ def _channel_serials(archive_dir: Path, channel: str) -> list[PublishedSerial]:
 def _read_serial(folder: Path, channel: str, serial: int) -> PublishedSerial:
     sums = folder / CHECKSUMS
     if not sums.is_file():
-        raise PublishError(f"{sums}: missing; a published serial carries its checksums (restore it from git)")
+        raise ArchiveError(f"{sums}: missing; a published serial carries its checksums (restore it from git)")
     digests: dict[str, str] = {}
     for number, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), start=1):
         match = _SUMS_LINE.match(line)
         if not match:
-            raise PublishError(f"{sums}:{number}: not a '<sha256>  <file>' line; restore the file from git")
+            raise ArchiveError(f"{sums}:{number}: not a '<sha256>  <file>' line; restore the file from git")
         digests[match.group(2)] = match.group(1)
     present = {p.name for p in folder.iterdir() if p.name != CHECKSUMS}
     for name in sorted(present | digests.keys()):
         path = folder / name
         if name not in digests:
-            raise PublishError(f"{path}: not listed in {CHECKSUMS}; published serials never gain files, remove it")
+            raise ArchiveError(f"{path}: not listed in {CHECKSUMS}; published serials never gain files, remove it")
         if name not in present:
-            raise PublishError(f"{path}: listed in {CHECKSUMS} but missing; restore it from git")
+            raise ArchiveError(f"{path}: listed in {CHECKSUMS} but missing; restore it from git")
         if sha256(path.read_bytes()) != digests[name]:
-            raise PublishError(
+            raise ArchiveError(
                 f"{path}: does not match its {CHECKSUMS}; published files never change, restore it from git"
             )
     if merged_name(channel) not in digests:
-        raise PublishError(f"{folder}: has no {merged_name(channel)}")
+        raise ArchiveError(f"{folder}: has no {merged_name(channel)}")
     return PublishedSerial(channel, folder.name, serial, folder, digests)
 
 
@@ -185,11 +180,11 @@ def read_archive(archive_dir: Path) -> dict[str, list[PublishedSerial]]:
     }
 
 
-def publish(channel: Channel, constraints_dir: Path, archive_dir: Path, check: bool = False) -> PublishOutcome:
+def archive_serial(channel: Channel, constraints_dir: Path, archive_dir: Path, check: bool = False) -> ArchiveOutcome:
     """Copy the channel's current constraints into `archive_dir/<name>/<version>/`.
 
     Nothing happens when that serial is already published with the same bytes.
-    PublishError when it is published with other bytes, when a newer serial is already
+    ArchiveError when it is published with other bytes, when a newer serial is already
     published, or (with `check`) when the serial is not published yet.
     """
     sources = current_files(channel, constraints_dir)
@@ -203,36 +198,36 @@ def publish(channel: Channel, constraints_dir: Path, archive_dir: Path, check: b
         for path, name in sources.items():
             old = existing.path / name
             if name not in existing.digests:
-                raise PublishError(
+                raise ArchiveError(
                     f"{path}: serial {channel.version} is already published without this file; a new file is a "
                     f"new serial: bump serial in {channel.path}"
                 )
             if existing.digests[name] != sha256(contents[name]):
-                raise PublishError(
+                raise ArchiveError(
                     f"{path}: differs from the published {old} ({_pin_changes(old.read_bytes(), contents[name])}); "
                     f"serial {channel.version} is published and never changes: bump serial in {channel.path} "
                     f"(make refresh does) or restore the file from {old}"
                 )
         dropped = sorted(set(existing.digests) - set(contents))
         if dropped:
-            raise PublishError(
+            raise ArchiveError(
                 f"{existing.path / dropped[0]}: published in serial {channel.version} but no longer in "
                 f"{constraints_dir}; bump serial in {channel.path} for a serial without it"
             )
-        return PublishOutcome(channel.name, channel.version, existing.path, "unchanged")
+        return ArchiveOutcome(channel.name, channel.version, existing.path, "unchanged")
     newer = [s for s in published if s.serial > channel.serial]
     if newer:
-        raise PublishError(
+        raise ArchiveError(
             f"{newer[-1].path}: serial {newer[-1].version} is already published, newer than {channel.version} "
             f"in {channel.path}; serials only grow"
         )
     if check:
-        raise PublishError(
+        raise ArchiveError(
             f"{target}: serial {channel.version} is not published; run make site (or flask-lts-tools "
             "publish-constraints) and commit published/"
         )
     _write_folder(target, {**contents, CHECKSUMS: checksums_text(contents).encode("utf-8")})
-    return PublishOutcome(channel.name, channel.version, target, "published")
+    return ArchiveOutcome(channel.name, channel.version, target, "published")
 
 
 def _write_folder(target: Path, files: dict[str, bytes]) -> None:

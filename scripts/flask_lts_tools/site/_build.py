@@ -17,23 +17,20 @@ from typing import Callable, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .._exceptions import FlaskLTSError
+from .._exceptions import SiteError
 from ..audit import load_advisories
 from ..channel import Channel, load_channels
 from ..docker import newest_supported
-from ..verify import STAGES
+from ..verify.stages import stage_names
 from ._api import channels_json, endoflife_json
-from ._archive import CHECKSUMS, PublishedSerial, hashed_name, merged_name, publish, read_archive
+from ._archive import CHECKSUMS, PublishedSerial, archive_serial, hashed_name, merged_name, read_archive
 from ._model import ChannelView, channel_view
 from ._timeline import COMPACT, WIDE, timeline_svg
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "site"
+from .._resources import SITE_TEMPLATES as RESOURCES
 _STATIC = ("style.css", "favicon.svg")
 _RISK_STATES = {"active": "in force", "expired": "EXPIRED", "unused": "matches no advisory affecting a pin"}
 
-
-class SiteError(FlaskLTSError):
-    """The site cannot be built from these inputs (names what is missing and what to run)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +120,7 @@ def render_pages(views: Sequence[ChannelView], today: _dt.date, base_url: str) -
             current=view.name,
             view=view,
             phase=phase_on(view.channel, today),
-            stages=STAGES,
+            stages=stage_names(),
             audit=view.audit,
             risk_states=risk_states,
         )
@@ -148,7 +145,7 @@ def site_files(
         raise SiteError(f"{channels_dir}: no channel files (channels/<name>.toml)")
     for channel in channels:
         # The pages describe the channel's current serial: it must be published, unchanged.
-        publish(channel, constraints_dir, archive_dir, check=True)
+        archive_serial(channel, constraints_dir, archive_dir, check=True)
     archive = read_archive(archive_dir)
     db = load_advisories(*advisory_dirs) if advisory_dirs else None
     views = [

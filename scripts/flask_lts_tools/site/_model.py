@@ -19,7 +19,7 @@ from ..audit import AdvisoryDatabase, audit
 from ..channel import Channel
 from ..constraints import Pin, environment, read_pins
 from ..docker import IMAGE, newest_supported
-from ..verify import STAGES
+from ..verify.stages import stage_names
 from ._archive import PublishedSerial
 
 # Where a pin applies is probed on these platforms: a line whose marker names a
@@ -180,7 +180,7 @@ def read_verification(reports_dir: Path, channel: Channel, python: str) -> Verif
     cells = []
     problems: list[str] = []
     count = 0
-    for name in STAGES:
+    for name in stage_names():
         stage = stages.get(name)
         if stage is None:
             cells.append((name, StageCell("not run")))

@@ -19,9 +19,9 @@ from typing import Callable, Iterable
 
 from packaging.version import InvalidVersion, Version
 
-from .. import index
-from .._exceptions import FlaskLTSError
-from .._files import sha256
+from .... import index
+from ...._exceptions import FlaskLTSError
+from ...._files import sha256
 from .catalogue import Catalogue, Suite, UpstreamError
 
 DOWNLOAD_TIMEOUT = 120

@@ -10,15 +10,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from .._exceptions import FlaskLTSError
-from .._toml import tomllib
-from ..verify import RESOURCES
+from ...._exceptions import UpstreamError
+from ...._toml import tomllib
+from ...._resources import UPSTREAM_CATALOGUE
 
-CATALOGUE = RESOURCES / "upstream.toml"
+CATALOGUE = UPSTREAM_CATALOGUE
 
-
-class UpstreamError(FlaskLTSError):
-    """The suite catalogue or a known-failures file is malformed, or an sdist cannot be used."""
 
 
 @dataclass(frozen=True)

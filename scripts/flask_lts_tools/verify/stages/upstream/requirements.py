@@ -24,10 +24,10 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from .. import index
-from .._exceptions import FlaskLTSError
-from .._toml import tomllib
-from ..verify import RESOURCES
+from .... import index
+from ...._exceptions import FlaskLTSError
+from ...._toml import tomllib
+from ...._resources import PYTHON_LIFECYCLE, python_lifecycle
 from .catalogue import Catalogue, Suite
 
 
@@ -290,11 +290,11 @@ def era_release(project: index.Project, specifier: SpecifierSet, before: _dt.dat
     return max(fitting, default=None)
 
 
-def python_released(version: str, path: Path = RESOURCES / "python_lifecycle.toml") -> _dt.datetime | None:
+def python_released(version: str, path: Path = PYTHON_LIFECYCLE) -> _dt.datetime | None:
     """When CPython X.Y.0 came out (resources/python_lifecycle.toml), or None if not listed."""
     try:
-        versions = tomllib.loads(path.read_text(encoding="utf-8")).get("versions", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        versions = python_lifecycle(path)
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
         return None
     released = versions.get(".".join(version.split(".")[:2]), {}).get("released")
     if isinstance(released, _dt.date):

@@ -6,7 +6,7 @@ import configparser
 import shlex
 from typing import Mapping
 
-from .._toml import tomllib
+from ...._toml import tomllib
 
 
 def pytest_ini_options(files: Mapping[str, str]) -> tuple[str, dict[str, object]]:

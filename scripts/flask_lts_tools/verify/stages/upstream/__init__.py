@@ -19,16 +19,21 @@ from concurrent.futures import ThreadPoolExecutor
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from .. import index, testtools, venvs
-from .._files import atomic_write
-from ..verify import Context, Problem, StageResult, WarningRecord, install_test_tools, run_pytest
-from .catalogue import Catalogue, KnownFailure, Suite, UpstreamError, known_failures_for, load_catalogue, load_known_failures
+from .... import index, testtools, venvs
+from ...._exceptions import TestToolsError, UpstreamError
+from ...._files import atomic_write
+from ..._context import Context
+from ..._model import Problem, StageResult, WarningRecord
+from ..._pytest import install_test_tools, run_pytest
+from ..._warnings import merge_warnings
+from .. import register
+from .catalogue import Catalogue, KnownFailure, Suite, known_failures_for, load_catalogue, load_known_failures
 from .requirements import (
     apply_era, declared_test_requirements, era_cutoff, imported_modules, python_released, select_test_requirements,
     target_environment,
@@ -131,7 +136,11 @@ def run_suite(
             cutoff = era_cutoff(sdist_file.uploaded, python_released(python_full))
             run.era = cutoff.date().isoformat() if cutoff else ""
             run.requirements, era_notes = apply_era(requirements, patterns, cutoff, python_full, index.project)
-            problem = install_test_tools(ctx, run.requirements)
+            try:
+                install_test_tools(ctx, run.requirements)
+                problem = None
+            except TestToolsError as exc:
+                problem = Problem(str(exc))
             if problem is None or number == len(attempts):
                 break
             run.notes.append("the era's tools do not install on this Python; only pytest and its plugins kept to their era")
@@ -277,18 +286,7 @@ def _passed_now(run: PackageRun, tests: Sequence[str], failing: set[str]) -> lis
     return passed
 
 
-def _merge_warnings(groups: Iterable[Sequence[WarningRecord]]) -> list[WarningRecord]:
-    merged: dict[tuple[str, str, str], WarningRecord] = {}
-    for records in groups:
-        for r in records:
-            key = (r.origin, r.category, r.message)
-            if key in merged:
-                merged[key].count += r.count
-            else:
-                merged[key] = WarningRecord(r.category, r.message, r.origin, r.location, r.count)
-    return sorted(merged.values(), key=lambda r: (r.origin, r.category, r.message))
-
-
+@register("upstream", 50, "the packages' own test suites from their sdists, against the installed set")
 def run_upstream(ctx: Context) -> StageResult:
     """Each catalogued package's own suite, from its sdist, against the installed set."""
     try:
@@ -333,7 +331,7 @@ def run_upstream(ctx: Context) -> StageResult:
     status = "error" if "error" in statuses else "fail" if "fail" in statuses else "pass" if "pass" in statuses else "skip"
     totals = {k: sum(p.get(k, 0) for p in packages.values()) for k in ("tests", "passed", "failed", "errors", "skipped")}
     details = {"packages": packages, "not_run": not_run, **totals}
-    return StageResult("upstream", status, problems=problems, warnings=_merge_warnings(warnings), details=details)
+    return StageResult("upstream", status, problems=problems, warnings=merge_warnings(warnings), details=details)
 
 
 def _attempt(fn: Callable[[], SdistFile]) -> SdistFile | Exception:

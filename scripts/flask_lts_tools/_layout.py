@@ -1,0 +1,83 @@
+"""The repository's layout and file names, in one place.
+
+Every folder the toolkit reads or writes by default, and every name a constraints
+file, a report or a cache entry gets, is defined here; modules and the command
+line take their defaults from these names and never spell a path themselves.
+Paths are relative to the repository root (the maintainer's working directory).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# -- data in ----------------------------------------------------------------------------
+CHANNELS = Path("channels")  # channels/<name>.toml
+KNOWN_FAILURES = CHANNELS / "known-failures"  # common.toml, then <channel>.toml
+COMMON_KNOWN_FAILURES = KNOWN_FAILURES / "common.toml"
+COMPAT_APPS = Path("compat-apps")  # the verifier's small real Flask apps
+
+# -- artefacts out (committed) ------------------------------------------------------------
+CONSTRAINTS = Path("constraints")
+REPORTS = Path("reports")  # reports/<set>/py<X.Y>.json and summary.md
+PUBLISHED = Path("published")  # every published serial, never rewritten
+DOCKER = Path("docker")  # docker/<channel>/py<X.Y>/Dockerfile
+BAKE_FILE = Path("docker-bake.hcl")
+
+# -- build outputs (not committed) ---------------------------------------------------------
+DIST = Path("dist")  # the installer package's sdist and wheel
+SITE = Path("site")  # the static site
+
+# -- caches (safe to delete) ------------------------------------------------------------------
+CACHE = Path(".cache")
+TOOLS = CACHE / "tools"  # one pip-tools environment per Python
+VERIFY_WORK = CACHE / "verify"  # one work folder per (set, Python)
+SDISTS = CACHE / "sdists"  # sdists of the upstream suites, sha256-checked
+TESTTOOLS = CACHE / "testtools"  # resolved and installed test tools, per Python
+
+
+def constraints_name(channel: str) -> str:
+    """The merged constraints file of a channel: every pin, every Python."""
+    return f"flask-lts-{channel}.txt"
+
+
+def hashed_constraints_name(channel: str) -> str:
+    """The merged file with `--hash` lines."""
+    return f"flask-lts-{channel}-hashes.txt"
+
+
+def per_python_name(python: str, hashes: bool = False) -> str:
+    """One Python's pins, inside the channel's folder (`<channel>/py3.12.txt`)."""
+    return f"py{python}{'-hashes' if hashes else ''}.txt"
+
+
+def constraints_file(channel: str, constraints_dir: Path = CONSTRAINTS) -> Path:
+    return constraints_dir / constraints_name(channel)
+
+
+def hashed_constraints_file(channel: str, constraints_dir: Path = CONSTRAINTS) -> Path:
+    return constraints_dir / hashed_constraints_name(channel)
+
+
+def per_python_file(channel: str, python: str, hashes: bool = False, constraints_dir: Path = CONSTRAINTS) -> Path:
+    return constraints_dir / channel / per_python_name(python, hashes)
+
+
+def changelog_file(channel: str, constraints_dir: Path = CONSTRAINTS) -> Path:
+    return constraints_dir / channel / "CHANGES.md"
+
+
+def report_file(set_name: str, python: str, reports_dir: Path = REPORTS) -> Path:
+    return reports_dir / set_name / f"py{python}.json"
+
+
+def summary_file(set_name: str, reports_dir: Path = REPORTS) -> Path:
+    return reports_dir / set_name / "summary.md"
+
+
+def known_failure_files(channel: str | None, explicit: Path | None = None, channels_dir: Path = CHANNELS) -> list[Path]:
+    """Known upstream failures that apply: the common file (what the verification machines
+    lack: services, system libraries; true of any set), then the channel's own file (its
+    accepted incompatibilities), or the file given with --known-failures instead."""
+    folder = channels_dir / KNOWN_FAILURES.name
+    own = explicit or (folder / f"{channel}.toml" if channel is not None else None)
+    return [p for p in (folder / COMMON_KNOWN_FAILURES.name, own) if p is not None and (p.exists() or p is explicit)]

@@ -1,0 +1,90 @@
+"""What a verification is about and what it found: the pinned set, and the results of its stages.
+
+Plain data; every stage and every report builds on it, and it depends on no stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from packaging.utils import NormalizedName
+
+from .._exceptions import ConstraintsError
+from ..channel import Channel
+from ..constraints import Pin, pins_for, read_pins
+
+
+@dataclass
+class Problem:
+    message: str
+    package: str | None = None
+    module: str | None = None
+    test: str | None = None
+
+
+@dataclass
+class WarningRecord:
+    category: str
+    message: str
+    origin: str  # the package (or app file) whose code raised it
+    location: str  # file:line
+    count: int = 1
+
+
+@dataclass
+class StageResult:
+    name: str
+    status: str  # pass | fail | error | skip
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[WarningRecord] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class VerifyResult:
+    set_name: str
+    source: str
+    python: str
+    interpreter: str
+    started: str
+    seconds: float = 0.0
+    stages: list[StageResult] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        statuses = {s.status for s in self.stages if s.status != "skip"}
+        return "fail" if statuses & {"fail", "error"} else ("pass" if statuses else "skip")
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data = {"schema": 1, "status": self.status, **data}
+        return data
+
+
+@dataclass
+class PinnedSet:
+    """A fully pinned set to verify: a channel's constraints file or any name==version file."""
+
+    name: str
+    path: Path
+    pins: list[Pin]
+    channel: Channel | None = None
+
+    def for_python(self, python: str) -> dict[NormalizedName, Pin]:
+        return pins_for(self.pins, python)
+
+    def packages_to_install(self, python: str) -> list[str]:
+        """A channel installs everything users can name (core and every extra);
+        a pinned set installs every line that applies on this Python."""
+        if self.channel is not None:
+            return list(self.channel.top_packages())
+        return sorted(self.for_python(python))
+
+
+def load_set(path: Path, channel: Channel | None = None, name: str | None = None) -> PinnedSet:
+    pins = read_pins(path)
+    if not pins:
+        raise ConstraintsError(f"{path}: no name==version lines; nothing to verify")
+    return PinnedSet(name or (channel.name if channel else path.stem), path, pins, channel)

@@ -1,0 +1,70 @@
+"""pytest in the target environment, as the apps and upstream stages (and any later
+stage that runs a test suite) run it: our warnings plugin, junit results, the test
+tools beside the set."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Sequence
+
+from .. import testtools, venvs
+from .._resources import WARNINGS_PLUGIN_DIR
+from ._context import Context
+from ._model import Problem, WarningRecord
+from ._warnings import collect_warnings
+
+
+def install_test_tools(ctx: Context, requirements: Sequence[str]) -> None:
+    """Make test tools importable beside the set, resolved under the set's constraints
+    (docs/upstream.md, "Test tools"): the set's environment itself is never modified,
+    and the set wins on sys.path. TestToolsError says why it could not."""
+    testtools.overlay(ctx.env, requirements, ctx.pinned.path, ctx.options.testtools_cache)
+
+
+def run_pytest(
+    ctx: Context, directory: Path, label: str, extra: Sequence[str] = (), timeout: float = 1200,
+    targets: Sequence[str] = (),
+) -> tuple[venvs.Outcome, list[Problem], dict, list[WarningRecord]]:  # fmt: skip
+    """pytest in the target environment with our warnings plugin; (outcome, failures, counts, warnings).
+    `targets` (node ids relative to `directory`) narrow the run; by default all of `directory` runs."""
+    junit = ctx.workdir / f"{label}.junit.xml"
+    warnings_file = ctx.workdir / f"{label}.warnings.json"
+    for f in (junit, warnings_file):
+        f.unlink(missing_ok=True)
+    cmd = [
+        ctx.env.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "warnings_plugin",
+        f"--junitxml={junit}", "-q", "-o", "junit_family=xunit2", "--rootdir", str(directory),
+        # one module that does not import must not hide the verdict on all the others
+        "--continue-on-collection-errors", *extra,
+        *(targets or [str(directory)]),
+    ]  # fmt: skip
+    # The environment's bin/ first on PATH, as if activated: suites and apps that run
+    # console scripts (`flask db upgrade`) must get the ones of the set under test.
+    bin_dir = str(Path(ctx.env.python).parent)
+    out = venvs.run(
+        cmd, timeout=timeout, cwd=directory,
+        env={
+            "PYTHONPATH": str(WARNINGS_PLUGIN_DIR), "FLASK_LTS_WARNINGS_FILE": str(warnings_file),
+            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "VIRTUAL_ENV": str(ctx.env.path),
+        },
+    )  # fmt: skip
+    problems: list[Problem] = []
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if junit.exists():
+        root = ET.parse(junit).getroot()
+        for case in root.iter("testcase"):
+            counts["tests"] += 1
+            test_id = f"{case.get('classname', '')}::{case.get('name', '')}"
+            for kind in ("failure", "error"):
+                node = case.find(kind)
+                if node is not None:
+                    counts["failures" if kind == "failure" else "errors"] += 1
+                    text = (node.get("message") or node.text or "").strip()
+                    problems.append(Problem(text[:1500], test=test_id))
+            if case.find("skipped") is not None:
+                counts["skipped"] += 1
+    raw = json.loads(warnings_file.read_text()) if warnings_file.exists() else []
+    return out, problems, counts, collect_warnings(raw)

@@ -1,0 +1,59 @@
+"""The main loop: one pinned set on one Python, every asked stage in a fresh environment."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import shutil
+import time
+import traceback
+
+from .. import venvs
+from .._exceptions import EnvironmentCreationError
+from ..pythons import Interpreter
+from ._context import Context, Log, Options
+from ._model import PinnedSet, Problem, StageResult, VerifyResult
+from ._warnings import apply_strict
+from .stages import registered
+
+
+def verify(pinned: PinnedSet, interpreter: Interpreter, options: Options, log: Log = print) -> VerifyResult:
+    """Run the asked stages for one Python in a fresh environment; never raises for stage failures.
+
+    Each stage is guarded: a crash inside one is reported as that stage's error, and the
+    others still run where they can."""
+    python = interpreter.version
+    started = time.monotonic()
+    result = VerifyResult(
+        pinned.name, str(pinned.path), python, f"{interpreter.full_version} ({interpreter.source})",
+        _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+    )  # fmt: skip
+    stages = registered()
+    first = stages[0].name
+    workdir = (options.workdir / f"{pinned.name}-py{python}").resolve()
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    try:
+        env = venvs.create(workdir / "venv", interpreter)
+    except EnvironmentCreationError as exc:
+        result.stages.append(StageResult(first, "error", problems=[Problem(str(exc))]))
+        return result
+    ctx = Context(pinned, python, env, workdir, options, log)
+    for stage in stages:
+        if options.stages and stage.name not in options.stages and not stage.always:
+            continue
+        if ctx.blocked:
+            result.stages.append(StageResult(stage.name, "skip", details={"reason": ctx.blocked}))
+            continue
+        stage_started = time.monotonic()
+        log(f"{stage.name} ...")
+        try:
+            outcome = apply_strict(stage.run(ctx), options.strict)
+        except Exception as exc:  # a crash in one stage must not lose the others
+            outcome = StageResult(stage.name, "error", problems=[Problem(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}")])
+        outcome.seconds = round(time.monotonic() - stage_started, 1)
+        result.stages.append(outcome)
+        first_problem = f": {outcome.problems[0].message.splitlines()[0][:160]}" if outcome.problems else ""
+        log(f"{stage.name} {outcome.status} in {outcome.seconds:.1f}s{first_problem}")
+    result.seconds = round(time.monotonic() - started, 1)
+    return result

@@ -1,0 +1,91 @@
+"""apps: small real Flask apps (compat-apps/), one per extension group, run with pytest
+against the installed set. Each app module declares the releases it is written for in a
+literal REQUIRES list; an app the set does not meet is left out, with the reason."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from ... import testtools
+from ..._exceptions import FlaskLTSError, TestToolsError
+from .._context import Context
+from .._model import Problem, StageResult
+from .._pytest import install_test_tools, run_pytest
+from . import register
+
+
+def app_requirements(path: Path) -> list[Requirement] | None:
+    """The literal REQUIRES list of a compat app module, read without importing it:
+    requirement strings, with the versions the app's code is written for
+    (`"flask-sqlalchemy>=3.0"`: it calls `db.paginate`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "REQUIRES" for t in node.targets):
+            try:
+                return [Requirement(x) for x in ast.literal_eval(node.value)]
+            except (ValueError, InvalidRequirement) as exc:
+                raise FlaskLTSError(f"{path}:{node.lineno}: REQUIRES must be a literal list of requirement strings ({exc})") from None
+    return None
+
+
+def select_apps(dirs: Sequence[Path], installed: Mapping[str, str]) -> tuple[list[Path], list[str]]:
+    """The app modules whose REQUIRES the set meets (every package present, at a version
+    the app is written for), and why each other module was left out."""
+    chosen, skipped = [], []
+    for directory in dirs:
+        for path in sorted({*directory.glob("test_*.py"), *directory.glob("*_app.py")}):
+            requires = app_requirements(path)
+            if requires is None:
+                skipped.append(f"{path.name}: no REQUIRES list")
+                continue
+            unmet = []
+            for req in requires:
+                version = installed.get(canonicalize_name(req.name))
+                if version is None:
+                    unmet.append(f"{req.name} (not in the set)")
+                elif not req.specifier.contains(version, prereleases=True):
+                    unmet.append(f"{req} (the set has {version})")
+            if unmet:
+                skipped.append(f"{path.name}: needs {', '.join(unmet)}")
+            else:
+                chosen.append(path)
+    return chosen, skipped
+
+
+@register("apps", 40, "small real Flask apps per extension group (compat-apps/)")
+def stage_apps(ctx: Context) -> StageResult:
+    chosen, skipped = select_apps(ctx.options.apps_dirs, ctx.installed)
+    if not chosen:
+        return StageResult("apps", "skip", details={"skipped": skipped, "reason": "no app applies to this set"})
+    try:
+        install_test_tools(ctx, ["pytest"])
+    except TestToolsError as exc:
+        return StageResult("apps", "error", problems=[Problem(str(exc))])
+    directory = ctx.workdir / "apps"
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    for path in chosen:
+        # pytest collects test_*.py only; negative-control apps are named *_app.py
+        name = path.name if path.name.startswith("test_") else f"test_{path.name}"
+        shutil.copy2(path, directory / name)
+    out, problems, counts, warnings = run_pytest(ctx, directory, "apps")
+    testtools.remove(ctx.env)
+    if out.returncode is None:
+        problems.append(Problem("pytest timed out: " + out.tail(5)))
+    elif not problems and out.returncode not in (0,):
+        problems.append(Problem(f"pytest exited {out.returncode}:\n" + out.tail()))
+    result = StageResult(
+        "apps", "fail" if problems else "pass", problems=problems, warnings=warnings,
+        details={"apps": [p.name for p in chosen], "skipped": skipped, **counts},
+    )  # fmt: skip
+    for p in result.problems:
+        if p.test:
+            p.module = p.test.split("::")[0]
+    return result
