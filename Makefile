@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context site dist publish bench-installer test test-unit audit clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context site dist publish bench-installer test test-unit audit clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
@@ -40,7 +40,8 @@ help:
 	@echo "make dist [CHANNEL=2024]      build the installer package flask-lts (sdist + wheel) into dist/"
 	@echo "make publish CHANNEL=2024 REPOSITORY_URL=URL   upload it with twine (TWINE_USERNAME/TWINE_PASSWORD); safe to re-run"
 	@echo "make site [CHECK=1]           publish new serials into published/, build site/ (docs/site.md)"
-	@echo "make test                     the test suite (unit + integration)"
+	@echo "make test                     the test suite (unit + integration); installs what it needs (Chromium) first"
+	@echo "make import-graph             the toolkit's import graph; exit 1 on a cycle"
 
 $(STAMP): pyproject.toml
 	$(PYTHON_TOOLKIT) -m venv $(VENV)
@@ -126,10 +127,27 @@ bench-installer: $(STAMP)
 SITE_ARGS ?=
 
 site: $(STAMP)
-	$(TOOLS) publish-constraints $(if $(CHECK),--check,)
+	$(TOOLS) archive $(if $(CHECK),--check,)
 	$(TOOLS) site --out site $(SITE_ARGS)
 
-test: $(STAMP)
+# The site's browser test drives Debian's Chromium and ChromeDriver: installed here when
+# missing (as root, or through sudo), so that `make test` alone passes on a fresh machine.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium and chromium-driver for the site's browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	elif command -v sudo >/dev/null; then \
+		echo "installing Debian's chromium and chromium-driver (sudo) for the site's browser test"; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else \
+		echo "error: the site's browser test needs chromium and chromedriver; install Debian's chromium and chromium-driver" >&2; exit 1; \
+	fi
+
+import-graph: $(STAMP)
+	$(TOOLS) import-graph
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
