@@ -38,3 +38,18 @@ def test_setup_commands_exist_in_the_makefile_and_ci_runs_the_test_command():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^resolve:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_layout_names_files_and_folders_that_exist():
+    section = readme().split("## Layout", 1)[1]
+    named = set(re.findall(r"`((?:compat-apps|channels|scripts|constraints|resources|verify|site|_cli)[\w/<>.-]*|[\w]+\.py)`", section))
+    package = ROOT / "scripts" / "flask_lts_tools"
+    missing = []
+    for name in sorted(named):
+        if "<" in name:
+            continue  # a pattern such as channels/<name>.toml
+        candidates = [ROOT / name, package / name, package / "verify" / name.removeprefix("verify/")]
+        if not any(c.exists() for c in candidates):
+            missing.append(name)
+    assert len(named) > 10
+    assert missing == []
