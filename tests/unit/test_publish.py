@@ -166,13 +166,13 @@ class _Index(http.server.BaseHTTPRequestHandler):
     """Answers every GET with the status, content type and body the test set on the server."""
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        self.server.paths.append((self.path, self.headers.get("Accept")))  # type: ignore[attr-defined]
         status, kind, body = self.server.answer  # type: ignore[attr-defined]
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.server.paths.append((self.path, self.headers.get("Accept")))  # type: ignore[attr-defined]
 
     def log_message(self, *args: object) -> None:
         pass
