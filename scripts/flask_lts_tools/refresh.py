@@ -189,7 +189,7 @@ def blame(result_problems: Sequence[dict], changes: Sequence[PinChange]) -> list
         hit = changed.get(pkg) or changed.get(module)
         first = p["message"].strip().splitlines()[0][:200] if p["message"].strip() else ""
         if hit:
-            lines.append(f"{hit.package} {hit.old} -> {hit.new} broke: {first}")
+            lines.append(f"{hit.package} {hit.old or '(new)'} -> {hit.new or '(dropped)'} broke: {first}")
         else:
             lines.append(f"{first} (not attributed to a single changed pin)")
     return lines
