@@ -163,7 +163,10 @@ def publish(
         log(f"{index_url} does not let us read it: cannot tell which files it already has")
     upload, present = plan(local, remote)
     for path in present:
-        log(f"{path.name}: already on the index, identical; skipped")
+        if remote and remote.get(path.name) is not None:
+            log(f"{path.name}: already on the index, identical; skipped")
+        else:  # listed without a sha256: we cannot tell, and must not claim, that it is ours
+            log(f"{path.name}: already on the index, which gives no sha256 for it (not compared); skipped")
     if upload:
         twine_check(upload)
         log(f"uploading {', '.join(p.name for p in upload)} to {repository_url}")
@@ -182,5 +185,10 @@ def publish(
         if absent:
             raise PublishError(f"twine reported success but {index_url} does not list {', '.join(absent)}")
         plan(local, after)  # raises if what landed differs from what we built
-        log(f"{index_url} lists {', '.join(p.name for p in local)} with the built files' sha256")
+        compared = [p.name for p in local if after.get(p.name) is not None]
+        if compared:
+            log(f"{index_url} lists {', '.join(compared)} with the built files' sha256")
+        unhashed = [p.name for p in local if after.get(p.name) is None]
+        if unhashed:
+            log(f"{index_url} lists {', '.join(unhashed)} without a sha256: not compared with the built files")
     return upload, present

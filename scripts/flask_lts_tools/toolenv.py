@@ -53,8 +53,13 @@ def run(cmd: list[str], what: str, timeout: float = TIMEOUT, **kwargs) -> subpro
     """Run a subprocess with a timeout; raise ToolEnvironmentError with its output on failure."""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
-    except subprocess.TimeoutExpired:
-        raise ToolEnvironmentError(f"{what}: timed out after {timeout:.0f}s") from None
+    except subprocess.TimeoutExpired as exc:
+        output = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        lines = [l.strip() for l in output.splitlines() if l.strip() and "WARNING: Location" not in l]
+        tail = f": {' | '.join(lines[-4:])}" if lines else ""
+        raise ToolEnvironmentError(f"{what}: timed out after {timeout:.0f}s{tail}") from None
+    except OSError as exc:
+        raise ToolEnvironmentError(f"{what}: cannot run {cmd[0]} ({exc.strerror or exc})") from None
     if proc.returncode != 0:
         lines = [l.strip() for l in (proc.stdout + proc.stderr).splitlines() if l.strip() and "WARNING: Location" not in l]
         raise ToolEnvironmentError(f"{what}: failed (exit {proc.returncode}): {' | '.join(lines[-4:])}")

@@ -58,6 +58,8 @@ def run(cmd: Sequence[str], timeout: float, cwd: Path | None = None, env: Mappin
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
         return Outcome(list(cmd), None, out, err + f"\ntimed out after {timeout:.0f}s", time.monotonic() - started)
+    except OSError as exc:  # the program is missing or cannot be executed: an outcome, not a traceback
+        return Outcome(list(cmd), 127, "", f"cannot run {cmd[0]}: {exc.strerror or exc}", time.monotonic() - started)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from conftest import ROOT, installed_versions, local_pypiserver, run_tools
 from flask_lts_tools.channel import in_series, load_channel
 from flask_lts_tools.constraints import pins_for, read_pins
 from flask_lts_tools.dist import dist_filenames, installer_version
-from flask_lts_tools.publish import PublishError
+from flask_lts_tools._exceptions import PublishError
 from flask_lts_tools.pythons import require_interpreters
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,8 @@ import pytest
 from conftest import local_pypiserver
 from flask_lts_tools._files import sha256
 from flask_lts_tools.dist import dist_filenames
-from flask_lts_tools.publish import PublishError, check_url, index_files, plan, publish, simple_index_for
+from flask_lts_tools._exceptions import PublishError
+from flask_lts_tools.publish import check_url, index_files, plan, publish, simple_index_for
 
 SDIST, WHEEL = dist_filenames("2024.0")
 
@@ -207,6 +208,18 @@ def test_an_html_page_without_hash_fragments_lists_files_without_hashes(http_ind
     page = f'<html><body><a href="../../p/{SDIST}#md5=abc">{SDIST}</a><br><a href="/p/{WHEEL}">{WHEEL}</a></body></html>'
     http_index.answer = (200, "text/html", page.encode())
     assert index_files(url_of(http_index)) == {SDIST: None, WHEEL: None}
+
+
+def test_publish_never_claims_files_identical_when_the_index_gives_no_sha256(http_index, dist):
+    """An index that lists files with md5 fragments only: they count as present (nothing is
+    uploaded again), but the log says they were not compared, never that they are identical."""
+    page = f'<a href="/p/{SDIST}#md5=abc">{SDIST}</a><a href="/p/{WHEEL}#md5=def">{WHEEL}</a>'
+    http_index.answer = (200, "text/html", page.encode())
+    logged: list[str] = []
+    assert publish("2024.0", dist, "http://127.0.0.1:9/", url_of(http_index), logged.append) == ([], local_files(dist))
+    assert f"{SDIST}: already on the index, which gives no sha256 for it (not compared); skipped" in logged
+    assert not any("identical" in line or "with the built files' sha256" in line for line in logged)
+    assert logged[-1].endswith(f"lists {SDIST}, {WHEEL} without a sha256: not compared with the built files")
 
 
 @pytest.mark.parametrize("status", [401, 403])

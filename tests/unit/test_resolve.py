@@ -26,9 +26,8 @@ from flask_lts_tools.resolve import (
     PythonResult,
     _conflict_summary,
     check_series,
-    constraint_files,
-    write_constraints,
 )
+from flask_lts_tools.constraints_writer import constraint_files, write_constraints
 
 COMMITTED = ROOT / "constraints"
 

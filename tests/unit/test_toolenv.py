@@ -16,8 +16,8 @@ import pytest
 from conftest import SCRIPTS
 from flask_lts_tools._exceptions import ToolEnvironmentError
 from flask_lts_tools.pythons import Interpreter, probe
-from flask_lts_tools.resolve import UV_VERSION
 from flask_lts_tools.toolenv import (
+    uv_version,
     PIP_TOOLS_PAIR,
     UV_ENVIRON,
     bin_dir,
@@ -35,7 +35,7 @@ PY = sys.executable
 def test_uv_bin_runs_and_is_the_version_the_constraints_headers_name():
     proc = subprocess.run([uv_bin(), "--version"], capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split()[:2] == ["uv", UV_VERSION]
+    assert proc.stdout.split()[:2] == ["uv", uv_version()]
 
 
 def test_uv_environ_keeps_the_environment_and_keeps_uv_offline_and_unconfigured(monkeypatch):
@@ -155,3 +155,10 @@ def test_a_tool_environment_with_a_matching_stamp_is_reused_as_is(tmp_path):
     assert tool_environment(interpreter, tmp_path / "tools") == venv
     assert (venv / "marker").read_text() == "made earlier"  # not rebuilt
     assert (tmp_path / "tools" / f".py{minor}.lock").exists()
+
+
+def test_a_program_that_does_not_exist_raises_the_toolkit_error(tmp_path):
+    from flask_lts_tools.toolenv import run as run_tool
+
+    with pytest.raises(ToolEnvironmentError, match=r"^uv --version: cannot run .*no-such-uv \(No such file or directory\)$"):
+        run_tool([str(tmp_path / "no-such-uv"), "--version"], "uv --version")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flask_lts_tools._exceptions import EnvironmentCreationError
 from flask_lts_tools.pythons import Interpreter, probe
 from flask_lts_tools.venvs import Environment, Outcome, clean_environ, create, run
 
@@ -159,10 +160,16 @@ def test_freeze_lists_what_is_installed_without_pip_itself(environment, tmp_path
     assert environment.freeze() == {}
 
 
-def test_create_on_an_interpreter_that_fails_returns_the_failed_outcome(tmp_path):
+def test_create_on_an_interpreter_that_fails_raises_naming_the_venv_and_the_python(tmp_path):
     false = shutil.which("false")
     if false is None:
         pytest.skip("no false command here")
-    made = create(tmp_path / "venv", Interpreter("3.99", "3.99.0", Path(false), "PATH"))
-    assert isinstance(made, Outcome) and not made.ok
-    assert made.cmd == [false, "-m", "venv", str(tmp_path / "venv")]
+    with pytest.raises(EnvironmentCreationError) as raised:
+        create(tmp_path / "venv", Interpreter("3.99", "3.99.0", Path(false), "PATH"))
+    assert str(raised.value).startswith(f"{tmp_path / 'venv'}: could not create a venv with Python 3.99.0 ({false})")
+
+
+def test_a_program_that_does_not_exist_is_an_outcome_not_a_traceback(tmp_path):
+    outcome = run([str(tmp_path / "no-such-program"), "--version"], timeout=10)
+    assert outcome.returncode == 127 and not outcome.ok
+    assert outcome.tail() == f"cannot run {tmp_path / 'no-such-program'}: No such file or directory"
