@@ -5,7 +5,6 @@ The upload itself (twine into a pypiserver) runs in tests/integration/test_insta
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import socket

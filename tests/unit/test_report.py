@@ -4,7 +4,6 @@ clear errors for files that are not reports, and the Markdown summary users read
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, channel_text
+from conftest import ROOT
 from flask_lts_tools._exceptions import ConstraintsError, ResolutionError
 from flask_lts_tools.channel import Channel, load_channel
 from flask_lts_tools.constraints import Pin, Resolution, merge, read_pins
