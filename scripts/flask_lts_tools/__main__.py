@@ -392,9 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_merge(sub)
     add_refresh(sub)
     add_site(sub)
-    from . import audit, dist, docker, publish
+    from . import advisories, audit, dist, docker, publish
 
-    for command, module in (("audit", audit), ("dist", dist), ("publish", publish), ("dockerfiles", docker)):
+    for command, module in (("audit", audit), ("advisories", advisories), ("dist", dist), ("publish", publish), ("dockerfiles", docker)):
         p = sub.add_parser(command, help=(module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else None)
         module.add_arguments(p)
         p.set_defaults(func=module.run)

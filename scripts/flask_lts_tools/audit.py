@@ -13,6 +13,7 @@ import argparse
 import datetime as _dt
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -324,10 +325,15 @@ def _verdict(report: AuditReport) -> str:
 
 
 def default_advisory_dirs() -> list[Path]:
-    """$FLASK_LTS_ADVISORIES (os.pathsep-separated), else ../shared/advisories beside the repository."""
+    """$FLASK_LTS_ADVISORIES (os.pathsep-separated), else the repository's advisories/,
+    else ../shared/advisories beside the repository."""
     env = os.environ.get("FLASK_LTS_ADVISORIES", "")
     if env.strip():
         return [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    from .advisories import DEFAULT_DIR
+
+    if DEFAULT_DIR.is_dir():
+        return [DEFAULT_DIR]
     for root in (_REPO_ROOT, Path.cwd()):
         shared = root.parent / "shared" / "advisories"
         if shared.is_dir():
@@ -346,7 +352,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--channel", required=True, help="channel name (channels/<name>.toml) or path to a channel file")
     parser.add_argument("--constraints", type=Path, metavar="PATH", help="pinned set to audit (default: constraints/flask-lts-<name>.txt)")
     parser.add_argument("--advisories", type=Path, action="append", metavar="DIR",
-                        help="directory of OSV records, repeatable (default: $FLASK_LTS_ADVISORIES or ../shared/advisories)")
+                        help="directory of OSV records, repeatable (default: $FLASK_LTS_ADVISORIES, else advisories/)")
     parser.add_argument("--online", action=argparse.BooleanOptionalAction, default=False,
                         help="also ask the OSV API (api.osv.dev); unreachable means a note, not a failure")
     parser.add_argument("--online-timeout", type=float, default=5.0, metavar="SECONDS")
@@ -367,7 +373,13 @@ def run(args: argparse.Namespace) -> int:
             "no advisory database: pass --advisories DIR (a directory of OSV records) or set FLASK_LTS_ADVISORIES"
         )
     db = load_advisories(*dirs)
-    notes = []
+    today = args.today or _dt.date.today()
+    from .advisories import age_notes
+
+    notes, warnings = age_notes(dirs, today)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    notes += warnings
     if args.online:
         lookup = query_osv_online(pins, timeout=args.online_timeout)
         notes.append(lookup.note)
@@ -375,6 +387,6 @@ def run(args: argparse.Namespace) -> int:
             db.extend(lookup.advisories, "https://api.osv.dev")
     else:
         notes.append("online: not asked (pass --online to also query api.osv.dev)")
-    report = audit(channel, pins, db, args.today or _dt.date.today(), constraints=str(constraints), notes=notes)
+    report = audit(channel, pins, db, today, constraints=str(constraints), notes=notes)
     print(report.to_json() if args.json else format_table(report), end="")
     return report.exit_code
