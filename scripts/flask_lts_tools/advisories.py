@@ -40,6 +40,7 @@ __all__ = ["MAX_AGE_DAYS", "Manifest", "Source", "age_notes", "channel_packages"
 MAX_AGE_DAYS = 30
 MANIFEST = "manifest.toml"
 RECORDS_DIR = "osv"
+LOCAL_DIR = "local"  # records flask-lts transcribed itself; the refresh never touches them
 SCHEMA = "flask-lts-advisories/1"
 OSV_EXPORT_URL = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip"
 PYPA_GIT_URL = "https://github.com/pypa/advisory-database"
@@ -450,4 +451,8 @@ def run(args: argparse.Namespace) -> int:
     for source in manifest.sources:
         print(f"  {source.kind}: {source.location}" + (f" @ {source.commit[:12]}" if source.commit else "")
               + f", snapshot {source.snapshot}, {source.records} records")
+    published = {p.stem for p in (args.out / RECORDS_DIR).rglob("*") if p.is_file()}
+    for path in sorted((args.out / LOCAL_DIR).rglob("*.json")):
+        if path.stem in published:
+            print(f"  {path.relative_to(args.out)}: now published in {RECORDS_DIR}/; remove the transcribed record")
     return 0
