@@ -332,8 +332,8 @@ def default_advisory_dirs() -> list[Path]:
         return [Path(p) for p in env.split(os.pathsep) if p.strip()]
     from .advisories import DEFAULT_DIR
 
-    if DEFAULT_DIR.is_dir():
-        return [DEFAULT_DIR]
+    if DEFAULT_DIR.is_dir():  # shown relative when run from the repository, as the docs show it
+        return [DEFAULT_DIR.relative_to(Path.cwd()) if DEFAULT_DIR.is_relative_to(Path.cwd()) else DEFAULT_DIR]
     for root in (_REPO_ROOT, Path.cwd()):
         shared = root.parent / "shared" / "advisories"
         if shared.is_dir():
