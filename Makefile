@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context site dist publish bench-installer test test-unit audit clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
@@ -35,6 +35,7 @@ help:
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
 	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
+	@echo "make advisories [OSV_ZIP=all.zip] [ADVISORY_GIT=dir]   refresh advisories/ from the OSV export and the PyPA database"
 	@echo "make dockerfiles              regenerate docker/ and docker-bake.hcl (make dockerfiles-check: exit 1 if stale)"
 	@echo "make docker-lint              hadolint on every Dockerfile"
 	@echo "make dist [CHANNEL=2024]      build the installer package flask-lts (sdist + wheel) into dist/"
@@ -102,6 +103,14 @@ new-channel: $(STAMP)
 
 audit: $(STAMP)
 	$(TOOLS) audit --channel $(CHANNEL) $(if $(JSON),--json,)
+
+# advisories: refresh advisories/ (docs/audit.md). Without OSV_ZIP or ADVISORY_GIT it downloads
+# the OSV export of PyPI and clones the PyPA advisory database; either may be a local copy.
+OSV_ZIP ?=
+ADVISORY_GIT ?=
+
+advisories: $(STAMP)
+	$(TOOLS) advisories $(foreach z,$(OSV_ZIP),--osv-zip $(z)) $(foreach g,$(ADVISORY_GIT),--git $(g))
 
 # -- the installer package flask-lts (docs/installer.md) ----------------------------------
 # make dist [CHANNEL=2024]: its sdist and wheel into dist/ (every channel without CHANNEL).

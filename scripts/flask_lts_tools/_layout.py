@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The checkout the toolkit runs from (it is installed editable from scripts/): for data
+# that is found beside the code whatever the working directory (the advisories).
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+
 # -- data in ----------------------------------------------------------------------------
 CHANNELS = Path("channels")  # channels/<name>.toml
 KNOWN_FAILURES = CHANNELS / "known-failures"  # common.toml, then <channel>.toml
 COMMON_KNOWN_FAILURES = KNOWN_FAILURES / "common.toml"
 COMPAT_APPS = Path("compat-apps")  # the verifier's small real Flask apps
+ADVISORIES = Path("advisories")  # OSV records (osv/, local/) and their manifest
 
 # -- artefacts out (committed) ------------------------------------------------------------
 CONSTRAINTS = Path("constraints")

@@ -21,6 +21,7 @@ from packaging.version import Version
 
 from ._output import markdown_table
 from ._exceptions import ConstraintsError
+from .advisories import age_notes
 from ._osv import (
     Advisory,
     AdvisoryDatabase,
@@ -50,7 +51,6 @@ __all__ = [
 SCHEMA = "flask-lts-audit/1"
 STATUSES = ("fix-in-series", "fix-outside-series", "no-fix", "accepted", "acceptance-expired")
 BLOCKING = frozenset({"fix-in-series", "fix-outside-series", "no-fix", "acceptance-expired"})
-_REPO_ROOT = Path(__file__).resolve().parents[2]
 # A pin's marker may name a platform (colorama on win32): probe one machine of each.
 _PLATFORM_PROBES = (("linux", "x86_64"), ("win32", "AMD64"), ("darwin", "arm64"))
 
@@ -320,18 +320,14 @@ def _verdict(report: AuditReport) -> str:
     return f"FAIL: {len(blocking)} finding(s) need action: " + "; ".join(parts)
 
 
-# -- command line ---------------------------------------------------------------------
-
-
 def default_advisory_dirs() -> list[Path]:
-    """$FLASK_LTS_ADVISORIES (os.pathsep-separated), else ../shared/advisories beside the repository."""
+    """$FLASK_LTS_ADVISORIES (os.pathsep-separated), else the repository's own advisories/."""
     env = os.environ.get("FLASK_LTS_ADVISORIES", "")
     if env.strip():
         return [Path(p) for p in env.split(os.pathsep) if p.strip()]
-    for root in (_REPO_ROOT, Path.cwd()):
-        shared = root.parent / "shared" / "advisories"
-        if shared.is_dir():
-            return [shared]
+    own = layout.REPOSITORY_ROOT / layout.ADVISORIES
+    if own.is_dir():  # shown relative when run from the repository, as the docs show it
+        return [own.relative_to(Path.cwd()) if own.is_relative_to(Path.cwd()) else own]
     return []
 
 
@@ -351,7 +347,8 @@ def audit_channel(
             "no advisory database: pass --advisories DIR (a directory of OSV records) or set FLASK_LTS_ADVISORIES"
         )
     db = load_advisories(*dirs)
-    notes = []
+    notes, warnings = age_notes(dirs, today)
+    notes += warnings  # "WARNING: ..." lines; the command line also prints them on stderr
     if online:
         lookup = query_osv_online(pins, timeout=online_timeout)
         notes.append(lookup.note)

@@ -67,7 +67,7 @@ def add_site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--archive-dir", type=Path, default=layout.PUBLISHED)
     parser.add_argument("--reports-dir", type=Path, default=layout.REPORTS)
     parser.add_argument("--advisories", type=Path, action="append", metavar="DIR",
-                        help="OSV advisory directory, repeatable (default: $FLASK_LTS_ADVISORIES or ../shared/advisories)")
+                        help="OSV advisory directory, repeatable (default: $FLASK_LTS_ADVISORIES, else advisories/)")
     parser.add_argument("--no-advisories", action="store_true", help="build without an advisory database")
     parser.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
                         help="the date the timeline marks and the audit uses (default: today)")
