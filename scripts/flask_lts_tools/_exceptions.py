@@ -8,7 +8,7 @@ errors or picks exit codes. The codes, for scripts that call the toolkit:
     2  ChannelError            7  ToolEnvironmentError     12  PublishError
     3  InterpreterError        8  AdvisoryDatabaseError    13  TestToolsError
     4  PackageIndexError       9  RefreshError             14  EnvironmentCreationError
-    5  ResolutionError        10  DockerfileError
+    5  ResolutionError        10  DockerfileError          15  CanaryError
     6  ConstraintsError, ArchiveError                    11  DistError
 """
 
@@ -102,6 +102,12 @@ class EnvironmentCreationError(FlaskLTSError):
     """A fresh virtual environment could not be created from an interpreter."""
 
     exit_code = 14
+
+
+class CanaryError(FlaskLTSError):
+    """The canary registry is malformed, or names a canary or channel that does not exist."""
+
+    exit_code = 15
 
 
 class UpstreamError(FlaskLTSError):

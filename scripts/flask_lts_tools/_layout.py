@@ -17,6 +17,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 # -- data in ----------------------------------------------------------------------------
 CHANNELS = Path("channels")  # channels/<name>.toml
 KNOWN_FAILURES = CHANNELS / "known-failures"  # common.toml, then <channel>.toml
+CANARIES = CHANNELS / "canaries" / "registry.toml"  # the canary registry
 COMMON_KNOWN_FAILURES = KNOWN_FAILURES / "common.toml"
 COMPAT_APPS = Path("compat-apps")  # the verifier's small real Flask apps
 ADVISORIES = Path("advisories")  # OSV records (osv/, local/) and their manifest
@@ -77,6 +78,10 @@ def report_file(set_name: str, python: str, reports_dir: Path = REPORTS) -> Path
 
 def summary_file(set_name: str, reports_dir: Path = REPORTS) -> Path:
     return reports_dir / set_name / "summary.md"
+
+
+def canary_report_file(channel: str, python: str, reports_dir: Path = REPORTS) -> Path:
+    return reports_dir / "canaries" / channel / f"py{python}.json"
 
 
 def known_failure_files(channel: str | None, explicit: Path | None = None, channels_dir: Path = CHANNELS) -> list[Path]:

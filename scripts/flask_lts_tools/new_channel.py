@@ -44,7 +44,8 @@ def series_of(version: str) -> str:
     return ".".join(str(p) for p in release[:2]) if len(release) >= 2 else str(release[0])
 
 
-def _uv_compile(seeds: Sequence[str], freeze: _dt.date, python: str, interpreter: Path | None, universal: bool) -> list[Pin]:
+def compile_as_of(seeds: Sequence[str], freeze: _dt.date, python: str, interpreter: Path | None, universal: bool) -> list[Pin]:
+    """The seeds resolved as the package index stood at the end of `freeze` (uv --exclude-newer)."""
     with tempfile.TemporaryDirectory(prefix="flask-lts-new-channel-") as tmp:
         infile = Path(tmp) / "seeds.in"
         infile.write_text("\n".join(seeds) + "\n")
@@ -116,8 +117,8 @@ def propose(
     lowest = claimed[0]
     log(f"Pythons in support on {freeze}: {', '.join(pythons)}; resolving for {lowest} as of {freeze}")
     seeds = core + [p for packages in extras.values() for p in packages]
-    pins = {p.name: p for p in _uv_compile(seeds, freeze, lowest, found[lowest].path, universal=False)}
-    universal = _uv_compile(seeds, freeze, lowest, found[lowest].path, universal=True)
+    pins = {p.name: p for p in compile_as_of(seeds, freeze, lowest, found[lowest].path, universal=False)}
+    universal = compile_as_of(seeds, freeze, lowest, found[lowest].path, universal=True)
     for pin in universal:
         if pin.name not in pins and any(pin.applies(environment(p, plat)) for p in claimed for plat in ("linux", "win32", "darwin")):
             pins[pin.name] = Pin(pin.name, pin.version)

@@ -68,6 +68,35 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def parse_suite(name: str, entry: Mapping, where: str, allowed: set[str] = _SUITE_KEYS) -> Suite:
+    """One suite's table (`tests`, `pytest-args`, `extra-requirements` ...); keys in `allowed`
+    but not a suite's (a canary's `version`, say) are left to the caller."""
+    unknown = set(entry) - allowed
+    if unknown:
+        raise UpstreamError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    kwargs: dict = {}
+    for key in ("tests", "files", "exclude", "run", "pytest-args", "requirements", "extra-requirements", "ignore-requirements"):
+        if key in entry:
+            kwargs[key.replace("-", "_")] = _strings(entry[key], f"{where} {key}")
+    for key in ("subset", "skip", "skip-versions", "note", "missing-tests-ok"):
+        if key in entry:
+            if not isinstance(entry[key], str):
+                raise UpstreamError(f"{where} {key}: expected a string")
+            kwargs[key.replace("-", "_")] = entry[key]
+    if "timeout" in entry:
+        kwargs["timeout"] = float(entry["timeout"])
+    if (kwargs.get("run") or kwargs.get("exclude")) and not kwargs.get("subset"):
+        raise UpstreamError(f"{where}: a narrowed suite (run/exclude) must say why in `subset`")
+    for key in ("missing_tests_ok", "skip_versions"):
+        try:
+            SpecifierSet(kwargs.get(key) or "")
+        except InvalidSpecifier:
+            raise UpstreamError(f"{where} {key.replace('_', '-')}: not a version specifier") from None
+    if kwargs.get("skip_versions") and not kwargs.get("skip"):
+        raise UpstreamError(f"{where}: skip-versions needs the reason in `skip`")
+    return Suite(name, **kwargs)
+
+
 def parse_catalogue(data: Mapping, source: str = "upstream.toml") -> Catalogue:
     defaults = data.get("defaults", {})
     suites: dict[str, Suite] = {}
@@ -75,30 +104,7 @@ def parse_catalogue(data: Mapping, source: str = "upstream.toml") -> Catalogue:
         where = f"{source} [suites.{name}]"
         if canonicalize_name(name) != name:
             raise UpstreamError(f"{where}: use the canonical name {canonicalize_name(name)!r}")
-        unknown = set(entry) - _SUITE_KEYS
-        if unknown:
-            raise UpstreamError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        kwargs: dict = {}
-        for key in ("tests", "files", "exclude", "run", "pytest-args", "requirements", "extra-requirements", "ignore-requirements"):
-            if key in entry:
-                kwargs[key.replace("-", "_")] = _strings(entry[key], f"{where} {key}")
-        for key in ("subset", "skip", "skip-versions", "note", "missing-tests-ok"):
-            if key in entry:
-                if not isinstance(entry[key], str):
-                    raise UpstreamError(f"{where} {key}: expected a string")
-                kwargs[key.replace("-", "_")] = entry[key]
-        if "timeout" in entry:
-            kwargs["timeout"] = float(entry["timeout"])
-        if (kwargs.get("run") or kwargs.get("exclude")) and not kwargs.get("subset"):
-            raise UpstreamError(f"{where}: a narrowed suite (run/exclude) must say why in `subset`")
-        for key in ("missing_tests_ok", "skip_versions"):
-            try:
-                SpecifierSet(kwargs.get(key) or "")
-            except InvalidSpecifier:
-                raise UpstreamError(f"{where} {key.replace('_', '-')}: not a version specifier") from None
-        if kwargs.get("skip_versions") and not kwargs.get("skip"):
-            raise UpstreamError(f"{where}: skip-versions needs the reason in `skip`")
-        suites[name] = Suite(name, **kwargs)
+        suites[name] = parse_suite(name, entry, where)
     return Catalogue(
         suites,
         _strings(defaults.get("requirement-files", []), f"{source} [defaults] requirement-files"),
