@@ -47,8 +47,18 @@ _TABLE_KEYS: dict[str, dict[str, bool]] = {
         "by": True,
         "expires": True,
     },
+    "held": {
+        "package": True,
+        "held-at": True,
+        "refused": True,
+        "canaries": True,
+        "tests": True,
+        "decided": True,
+        "review": True,
+        "reason": True,
+    },
 }
-_TOP_KEYS = {"channel", "python", "core", "extras", "dependencies", "exceptions", "omitted", "accepted-risks"}
+_TOP_KEYS = {"channel", "python", "core", "extras", "dependencies", "exceptions", "omitted", "accepted-risks", "held"}
 _EXTRA_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -84,6 +94,20 @@ class AcceptedRisk:
 
 
 @dataclass(frozen=True)
+class Hold:
+    """A patch release refused because it regresses canaries: the channel keeps `held_at`."""
+
+    package: NormalizedName
+    held_at: str
+    refused: str
+    canaries: tuple[str, ...]
+    tests: tuple[str, ...]
+    decided: _dt.date
+    review: _dt.date  # when to look again (a fixed canary or a newer release may lift it)
+    reason: str
+
+
+@dataclass(frozen=True)
 class Channel:
     """One LTS line: support dates, Pythons and the frozen series of every package."""
 
@@ -105,6 +129,7 @@ class Channel:
     exceptions: tuple[SeriesException, ...] = ()
     omitted: tuple[Omission, ...] = ()
     accepted_risks: tuple[AcceptedRisk, ...] = ()
+    held: tuple[Hold, ...] = ()
     summary: str = ""
     display_names: dict[NormalizedName, str] = field(default_factory=dict)
 
@@ -308,6 +333,7 @@ class _Validator:
             self.check_keys("omitted", item, "omitted", i)
             omitted.append(Omission(**{k: self.string("omitted", item, k, i) for k in ("package", "extra", "reason")}))
         risks = self.accepted_risks(data.get("accepted-risks", []))
+        held = self.holds(data.get("held", []), seen)
 
         return Channel(
             name=name,
@@ -328,6 +354,7 @@ class _Validator:
             exceptions=tuple(exceptions),
             omitted=tuple(omitted),
             accepted_risks=tuple(risks),
+            held=tuple(held),
             summary=meta.get("summary", ""),
             display_names=dict(self.display),
         )
@@ -466,3 +493,39 @@ class _Validator:
                 )
             )
         return risks
+
+    def holds(self, items: list[Any], seen: Mapping[NormalizedName, tuple[str, str]]) -> list[Hold]:
+        """[[held]]: a release of a frozen package refused for the canaries it regresses."""
+        holds = []
+        for i, item in enumerate(items):
+            self.check_keys("held", item, "held", i)
+            pkg = canonicalize_name(self.string("held", item, "package", i))
+            if pkg not in seen:
+                raise self.fail(f"hold for {pkg!r}, which the channel does not freeze", "held", "package", i)
+            versions = {}
+            for key in ("held-at", "refused"):
+                text = self.string("held", item, key, i)
+                try:
+                    versions[key] = Version(text)
+                except InvalidVersion:
+                    raise self.fail(f"{key} {text!r} is not a version", "held", key, i) from None
+            if versions["refused"] <= versions["held-at"]:
+                raise self.fail("refused must be newer than held-at (a hold keeps the older release)", "held", "refused", i)
+            lists = {}
+            for key in ("canaries", "tests"):
+                value = item[key]
+                if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+                    raise self.fail(f"{key} must be a non-empty list of strings (the evidence)", "held", key, i)
+                lists[key] = tuple(value)
+            decided = self.date("held", item, "decided", i)
+            review = self.date("held", item, "review", i)
+            if review <= decided:
+                raise self.fail("review must be after decided", "held", "review", i)
+            holds.append(
+                Hold(
+                    pkg, str(versions["held-at"]), str(versions["refused"]), lists["canaries"], lists["tests"],
+                    decided, review, self.string("held", item, "reason", i),
+                )  # fmt: skip
+            )
+        return holds
+

@@ -43,6 +43,7 @@ class PinChange:
     series: str | None
     released: str | None  # upload date of the new release, when the index says
     fixes: tuple[str, ...] = ()  # advisory ids the change fixes
+    why: str = ""  # what admitted or forced the change: a hold, the status policy (admission.py)
 
 
 @dataclass
@@ -107,7 +108,7 @@ def plan(
 ) -> RefreshPlan:
     """Resolve the channel anew (newest release inside each series) and diff it with `current`."""
     old = read_pins(current)
-    resolution = resolve(channel, interpreters, tools_root, uv, log, jobs=jobs)
+    resolution = resolve(channel, interpreters, tools_root, uv, log, jobs=jobs, advisories=advisories)
     changes = []
     for name, ov, nv, pythons in diff(channel, old, resolution.merged):
         fixes: tuple[str, ...] = ()
@@ -116,9 +117,17 @@ def plan(
 
             fixes = tuple(changes_fix(advisories, name, ov, nv))
         changes.append(
-            PinChange(name, ov, nv, pythons, channel.allowed_series(name, pythons[0]), _release_date(name, nv), fixes)
+            PinChange(name, ov, nv, pythons, channel.allowed_series(name, pythons[0]), _release_date(name, nv), fixes, _why(resolution, name))
         )
     return RefreshPlan(channel, resolution, changes, yanked_pins(old))
+
+
+def _why(resolution: ChannelResolution, package: str) -> str:
+    """The admission note (hold or status policy) that names this package, if any."""
+    for note in resolution.notes:
+        if note.startswith("admitted: ") and note[len("admitted: "):].split("<")[0].split("!")[0].split("=")[0] == package:
+            return note[len("admitted: "):]
+    return ""
 
 
 def changes_table(plan: RefreshPlan) -> str:
@@ -132,10 +141,13 @@ def changes_table(plan: RefreshPlan) -> str:
             c.series or "-",
             ", ".join(c.pythons) if len(c.pythons) < len(plan.channel.pythons) else "all",
             ", ".join(c.fixes) or "-",
+            c.why or "-",
         ]
         for c in plan.changes
     ]
-    return markdown_table(["package", "pin", "released", "series", "Python", "fixes"], rows)
+    table = markdown_table(["package", "pin", "released", "series", "Python", "fixes", "why"], rows)
+    held = [f"held: {h.package} {h.held_at} (refused {h.refused}: regresses {', '.join(h.canaries)}; review {h.review})" for h in plan.channel.held]
+    return "\n".join([table, *held])
 
 
 _SERIAL = re.compile(r"^(serial\s*=\s*)(\d+)(.*)$", re.M)
@@ -163,7 +175,8 @@ def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
         pythons = "" if len(c.pythons) == len(channel.pythons) else f" (Python {', '.join(c.pythons)})"
         fixes = f"; fixes {', '.join(c.fixes)}" if c.fixes else ""
         released = f", released {c.released}" if c.released else ""
-        lines.append(f"- {c.package} {c.old or '(new)'} -> {c.new or '(dropped)'}{pythons}{released}{fixes}")
+        why = f"; {c.why}" if c.why else ""
+        lines.append(f"- {c.package} {c.old or '(new)'} -> {c.new or '(dropped)'}{pythons}{released}{fixes}{why}")
     return "\n".join(lines) + "\n"
 
 

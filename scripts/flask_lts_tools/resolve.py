@@ -16,7 +16,8 @@ from typing import Callable, Sequence
 
 
 from . import index
-from ._exceptions import ResolutionError
+from ._exceptions import AdvisoryDatabaseError, ResolutionError
+from .admission import Admission, admission_lines
 from .channel import Channel, in_series
 from .constraints import Pin, Resolution, environment, merge, parse_pins
 from .pythons import Interpreter
@@ -62,10 +63,11 @@ def check_index(channel: Channel, log: Log) -> None:
     log(f"index: {len(wanted)} packages and their series found ({time.monotonic() - started:.1f}s)")
 
 
-def _input_files(channel: Channel, python: str, directory: Path) -> Path:
+def _input_files(channel: Channel, python: str, directory: Path, admissions: Sequence[Admission] = ()) -> Path:
     series_lines = []
     for name in sorted(channel.series):
         series_lines.append(f"{name}=={channel.allowed_series(name, python)}.*")
+    series_lines += [a.line for a in admissions]  # holds and the status policy (admission.py)
     (directory / "series.txt").write_text("\n".join(series_lines) + "\n")
     infile = directory / f"channel-{channel.name}.in"
     infile.write_text("\n".join(channel.top_packages()) + "\n-c series.txt\n")
@@ -92,14 +94,16 @@ def _clean_via(via: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v for v in via if not v.startswith(("-r ", "-c ")))
 
 
-def compile_python(channel: Channel, interpreter: Interpreter, tools_root: Path, log: Log) -> PythonResult:
+def compile_python(
+    channel: Channel, interpreter: Interpreter, tools_root: Path, log: Log, admissions: Sequence[Admission] = (),
+) -> PythonResult:  # fmt: skip
     """pip-compile the full channel (core + every extra) on one real interpreter."""
     python = interpreter.version
     started = time.monotonic()
     venv = tool_environment(interpreter, tools_root)
     with tempfile.TemporaryDirectory(prefix=f"flask-lts-{channel.name}-py{python}-") as tmp:
         directory = Path(tmp)
-        infile = _input_files(channel, python, directory)
+        infile = _input_files(channel, python, directory, admissions)
         cmd = [
             str(venv_python(venv)), "-m", "piptools", "compile",
             "-v", "--no-header", "--strip-extras", "--allow-unsafe",  # -v: pip explains conflicts
@@ -156,12 +160,12 @@ def check_series(channel: Channel, results: Sequence[PythonResult], platform_pin
 _PLATFORM_GRID = [("linux", "x86_64"), ("linux", "aarch64"), ("win32", "AMD64"), ("darwin", "arm64"), ("darwin", "x86_64")]
 
 
-def universal_pins(channel: Channel, interpreter: Interpreter, uv: Path, log: Log) -> list[Pin]:
+def universal_pins(channel: Channel, interpreter: Interpreter, uv: Path, log: Log, admissions: Sequence[Admission] = ()) -> list[Pin]:
     """uv's universal resolution, for the packages only other platforms need."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"flask-lts-{channel.name}-universal-") as tmp:
         directory = Path(tmp)
-        infile = _input_files(channel, interpreter.version, directory)
+        infile = _input_files(channel, interpreter.version, directory, admissions)
         cmd = [
             str(uv), "pip", "compile", "--universal", "--quiet", "--no-header", "--no-annotate",
             "--generate-hashes", "--python", str(interpreter.path), "--python-version", interpreter.version,
@@ -188,17 +192,31 @@ def resolve(
     uv: Path | None,
     log: Log = print,
     jobs: int = 2,
+    advisories: object | None = None,
 ) -> ChannelResolution:
-    """Resolve the channel on each supported Python (pip-tools) and merge; writes nothing."""
+    """Resolve the channel on each supported Python (pip-tools) and merge; writes nothing.
+
+    What the channel's status and holds let in (admission.py) is added to the series
+    constraints; a security-only channel needs the advisories (default: the repository's)."""
     check_index(channel, log)
     pythons = list(channel.pythons)
+    if channel.status == "security-only" and advisories is None:
+        from .audit import default_advisory_dirs, load_advisories
+
+        dirs = default_advisory_dirs()
+        if not dirs:
+            raise AdvisoryDatabaseError(f"channel {channel.name} is security-only: resolving it needs the advisories (advisories/ or FLASK_LTS_ADVISORIES)")
+        advisories = load_advisories(*dirs)
+    admissions = {p: admission_lines(channel, p, advisories) for p in pythons}
+    notes: list[str] = [f"admitted: {a.line} ({a.reason})" for a in dict.fromkeys(a for p in pythons for a in admissions[p])]
+    for note in notes:
+        log(note)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = list(pool.map(lambda p: compile_python(channel, interpreters[p], tools_root, log), pythons))
+        results = list(pool.map(lambda p: compile_python(channel, interpreters[p], tools_root, log, admissions[p]), pythons))
     resolved_names = {n for r in results for n in r.resolution.pins}
     platform_pins: list[Pin] = []
-    notes: list[str] = []
     if uv is not None:
-        for pin in universal_pins(channel, interpreters[pythons[0]], uv, log):
+        for pin in universal_pins(channel, interpreters[pythons[0]], uv, log, admissions[pythons[0]]):
             if pin.name in resolved_names:
                 continue
             if any(pin.applies(environment(p, plat, m)) for p in pythons for plat, m in _PLATFORM_GRID):

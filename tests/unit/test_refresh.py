@@ -101,13 +101,13 @@ CHANGES = (
 
 def test_changes_table_shows_each_change_with_its_pythons_and_fixes(channel):
     table = changes_table(plan_of(channel, *CHANGES)).splitlines()
-    assert [cell.strip() for cell in table[0].strip("|").split("|")] == ["package", "pin", "released", "series", "Python", "fixes"]
+    assert [cell.strip() for cell in table[0].strip("|").split("|")] == ["package", "pin", "released", "series", "Python", "fixes", "why"]
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table[2:]]
     assert rows == [
-        ["click", "8.1.7 -> 8.1.8", "2024-12-21", "8.1", "all", "-"],
-        ["flask", "3.0.3 -> 3.0.4", "-", "3.0", "3.13", "GHSA-xxxx-yyyy-zzzz, PYSEC-2026-1"],
-        ["blinker", "(none) -> 1.8.2", "2024-05-06", "1.8", "all", "-"],
-        ["itsdangerous", "2.2.0 -> (dropped)", "-", "2.2", "all", "-"],
+        ["click", "8.1.7 -> 8.1.8", "2024-12-21", "8.1", "all", "-", "-"],
+        ["flask", "3.0.3 -> 3.0.4", "-", "3.0", "3.13", "GHSA-xxxx-yyyy-zzzz, PYSEC-2026-1", "-"],
+        ["blinker", "(none) -> 1.8.2", "2024-05-06", "1.8", "all", "-", "-"],
+        ["itsdangerous", "2.2.0 -> (dropped)", "-", "2.2", "all", "-", "-"],
     ]
 
 
