@@ -71,7 +71,9 @@ class Podman:
 
     def build_raw(self, context: Path, containerfile: Path, tag: str) -> subprocess.CompletedProcess[str]:
         """Build a test image whose failure is a result, not an error: the caller reads the output."""
-        return run_unchecked([*self._build_args(context, containerfile, tag), str(context)], BUILD_TIMEOUT, f"podman build {tag}")
+        # One layer, no intermediate images: a failed build leaves nothing behind.
+        args = [*self._build_args(context, containerfile, tag), "--layers=false", str(context)]
+        return run_unchecked(args, BUILD_TIMEOUT, f"podman build {tag}")
 
     def exists(self, image: str) -> bool:
         return run_unchecked([self.executable, "image", "exists", image], QUERY_TIMEOUT, "podman image exists").returncode == 0
@@ -89,7 +91,8 @@ class Podman:
         digests = data["RootFS"]["Layers"]
         steps = [h.get("created_by", "") for h in data.get("History", []) if not h.get("empty_layer")]
         steps = [""] * (len(digests) - len(steps)) + steps[-len(digests):]
-        return [(d, " ".join(s.replace("/bin/sh -c ", "").split())[:60]) for d, s in zip(digests, steps)]
+        # A RUN step with build arguments reads "|1 SOURCE_DATE_EPOCH=… /bin/sh -c <command>".
+        return [(d, " ".join(s.split("/bin/sh -c ", 1)[-1].split())) for d, s in zip(digests, steps)]
 
     def remove(self, image: str) -> None:
         run_unchecked([self.executable, "rmi", "--force", image], QUERY_TIMEOUT, f"podman rmi {image}")

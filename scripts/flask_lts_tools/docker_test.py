@@ -153,7 +153,7 @@ def exercise(channel: Channel, python: str, stand_in: StandIn, podman: Podman, r
         first, second = digests
         outcome.layers_total = len(first)
         outcome.layers_same = sum(1 for a, b in zip(first, second) if a[0] == b[0])
-        outcome.layers_differing = [a[1] for a, b in zip(first, second) if a[0] != b[0]]
+        outcome.layers_differing = [a[1][:70] for a, b in zip(first, second) if a[0] != b[0]]
         outcome.install_layer = next((d for d, step in first if "--require-hashes" in step), "")
         podman.remove(f"{tag}-rebuild")
         outcome.size, outcome.base_size = podman.size(tag), podman.size(stand_in.image)
