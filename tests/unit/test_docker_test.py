@@ -107,3 +107,15 @@ def test_the_probe_checks_the_pins_in_a_constraints_file(tmp_path):
     failures: list[str] = []
     probe.check_versions(["flask-login"], pins, {"flask": ("3.1.0", "/x")}, failures)
     assert failures == ["flask-login: requested but not installed", "flask 3.1.0 installed, the channel pins 3.0.3"]
+
+
+def test_missing_podman_where_it_cannot_be_installed_is_a_one_line_error(monkeypatch, capsys):
+    from flask_lts_tools import stand_in
+
+    monkeypatch.setattr(stand_in.shutil, "which", lambda cmd: None)
+    monkeypatch.setattr(stand_in.os, "geteuid", lambda: 1000)
+    assert docker_test.main(["--channel", "2024", "--root", str(ROOT)]) == StandInError.exit_code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        "docker-test: podman, mmdebstrap not found; install them (Debian: apt-get install podman mmdebstrap) and re-run"
+    )
