@@ -130,11 +130,12 @@ def extensions_for(channel: Channel, python: str, root: Path) -> list[str]:
     return [name for name in channel.top_packages() if name not in channel.core and canonicalize_name(name) in pins]
 
 
-def exercise(channel: Channel, python: str, stand_in: StandIn, podman: Podman, root: Path, log: Callable[[str], None]) -> Outcome:
-    """Build the channel's image twice, then the derived test image and the refused one."""
+def exercise(outcome: Outcome, channel: Channel, stand_in: StandIn, podman: Podman, root: Path, log: Callable[[str], None]) -> None:
+    """Build the channel's image twice, then the derived test image and the refused one,
+    filling in `outcome` step by step (what an error interrupts stays `not run`)."""
     from .dist import source_date_epoch
 
-    outcome = Outcome(channel.name, python, base=stand_in.description)
+    python = outcome.python
     dockerfile = PurePosixPath("docker") / channel.name / f"py{python}" / "Dockerfile"
     tag = f"{TEST_IMAGE}:{channel.name}-py{python}"
     epoch = source_date_epoch(channel)
@@ -172,7 +173,7 @@ def exercise(channel: Channel, python: str, stand_in: StandIn, podman: Podman, r
             f"RUN python /opt/flask-lts-probe/docker_probe.py {' '.join(extensions)}\n",
             encoding="utf-8",
         )
-        log(f"derived image: pip install {len(extensions)} extensions with no version, then the probe")
+        log(f"derived image: pip install of the {len(extensions)} packages the extras name, with no version, then the probe")
         started = time.monotonic()
         proc = podman.build_raw(derived, derived / "Containerfile", f"{tag}-derived")
         outcome.derived_seconds = time.monotonic() - started
@@ -181,7 +182,10 @@ def exercise(channel: Channel, python: str, stand_in: StandIn, podman: Podman, r
             outcome.failures.append(f"derived image: build failed before the probe reported (exit {proc.returncode}):\n{tail(proc.stdout)}")
         else:
             outcome.failures.extend(f"derived image: {f}" for f in outcome.probe["failures"])  # type: ignore[union-attr]
-        log(f"derived image {'passed' if proc.returncode == 0 and outcome.probe and not outcome.probe['failures'] else 'FAILED'} in {outcome.derived_seconds:.1f}s")
+            if proc.returncode != 0 and not outcome.probe["failures"]:
+                outcome.failures.append(f"derived image: the probe passed but the build exited {proc.returncode}:\n{tail(proc.stdout)}")
+        derived_ok = proc.returncode == 0 and not outcome.failures
+        log(f"derived image {'passed' if derived_ok else 'FAILED'} in {outcome.derived_seconds:.1f}s")
         if proc.returncode == 0:
             outcome.derived_size = podman.size(f"{tag}-derived")
             podman.remove(f"{tag}-derived")
@@ -201,7 +205,6 @@ def exercise(channel: Channel, python: str, stand_in: StandIn, podman: Podman, r
         else:
             outcome.refused = f'"{asked}": {message}'
             log(f"refused as expected: {message}")
-    return outcome
 
 
 def _mb(size: int | None) -> str:
@@ -228,7 +231,7 @@ def summary(outcomes: Sequence[Outcome]) -> str:
                 ", ".join(f"{k}: {v}" for k, v in o.content.items() if k in ("pip cache", "compilers")) or "not measured",
                 _s(o.derived_seconds),
                 "not measured" if o.derived_size is None or o.size is None else f"+{_mb(o.derived_size - o.size)}",
-                "not run" if o.probe is None else ("passed" if not o.probe["failures"] else "FAILED"),
+                "not run" if o.probe is None else ("FAILED" if any(f.startswith("derived image") for f in o.failures) else "passed"),
             ]
             for o in outcomes
         ],
@@ -250,7 +253,7 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     )
     differing = [f"{o.channel} py{o.python}: layers differing on rebuild: {'; '.join(o.layers_differing)}" for o in outcomes if o.layers_differing]
     versions = [
-        f"{o.channel} py{o.python} derived image, Python {o.probe['python']}: " + " ".join(f"{n}=={v}" for n, v in o.probe["versions"].items())  # type: ignore[union-attr,index]
+        f"{o.channel} py{o.python} derived image, Python {o.probe.get('python', '?')}: " + " ".join(f"{n}=={v}" for n, v in o.probe["versions"].items())  # type: ignore[union-attr,index]
         for o in outcomes
         if o.probe
     ]
@@ -310,7 +313,13 @@ def docker_test(root: Path, cases: Sequence[tuple[Channel, str]], fresh_base: bo
     outcomes = []
     for channel, python in cases:
         scope = f"{channel.name} py{python}"
-        outcomes.append(exercise(channel, python, stand_ins[python], podman, root, lambda m, scope=scope: progress(m, scope)))
+        outcome = Outcome(channel.name, python, base=stand_ins[python].description)
+        outcomes.append(outcome)
+        try:
+            exercise(outcome, channel, stand_ins[python], podman, root, lambda m, scope=scope: progress(m, scope))
+        except FlaskLTSError as exc:  # the next case still runs; this one's remaining steps show as not run
+            outcome.failures.append(str(exc))
+            progress(f"FAILED: {str(exc).splitlines()[0]}", scope)
     return outcomes
 
 

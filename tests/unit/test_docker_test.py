@@ -119,3 +119,10 @@ def test_missing_podman_where_it_cannot_be_installed_is_a_one_line_error(monkeyp
     assert err[-1] == (
         "docker-test: podman, mmdebstrap not found; install them (Debian: apt-get install podman mmdebstrap) and re-run"
     )
+
+
+def test_a_derived_build_that_failed_after_the_probe_is_not_shown_as_passed():
+    outcome = Outcome("2024", "3.11", probe={"failures": [], "versions": {"flask": "3.0.3", "werkzeug": "3.0.6"}, "in_user_site": []})
+    outcome.failures.append("derived image: the probe passed but the build exited 125")
+    row = [line for line in docker_test.summary([outcome]).splitlines() if line.startswith("| 2024")][0]
+    assert row.rstrip(" |").endswith("FAILED")
