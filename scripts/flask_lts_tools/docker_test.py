@@ -65,6 +65,7 @@ class Outcome:
     derived_size: int | None = None
     probe: dict[str, object] | None = None
     refused: str | None = None
+    refusal_checked: bool = False
     failures: list[str] = field(default_factory=list)
 
 
@@ -197,6 +198,7 @@ def exercise(outcome: Outcome, channel: Channel, stand_in: StandIn, podman: Podm
         log(f"negative check: pip install \"{asked}\" must fail the build")
         proc = podman.build_raw(refused, refused / "Containerfile", f"{tag}-refused")
         message = refusal_message(proc.stdout)
+        outcome.refusal_checked = True
         if proc.returncode == 0:
             podman.remove(f"{tag}-refused")
             outcome.failures.append(f'pip install "{asked}" was accepted: the image does not hold Werkzeug to the channel')
@@ -246,7 +248,7 @@ def summary(outcomes: Sequence[Outcome]) -> str:
                 _check_cell(o.probe),
                 "not run" if o.probe is None or not o.probe.get("imports") else f"{o.probe['imports']['modules']} modules",  # type: ignore[index]
                 "not run" if o.probe is None or not o.probe.get("app") else f"GET {o.probe['app']['get']}, wrong password {o.probe['app']['wrong_password']}, POST w/o CSRF token {o.probe['app']['post_without_csrf_token']}",  # type: ignore[index]
-                "refused" if o.refused else "NOT refused",
+                "refused" if o.refused else ("NOT refused" if o.refusal_checked else "not run"),
             ]
             for o in outcomes
         ],

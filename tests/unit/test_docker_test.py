@@ -91,7 +91,9 @@ def test_the_probe_report_is_read_from_the_build_output():
 def test_a_summary_shows_steps_that_did_not_run_as_not_run_never_as_passed():
     text = docker_test.summary([Outcome("2024", "3.11", base="Debian bookworm python3")])
     assert "passed" not in text and "clean" not in text
-    assert "not run" in text and "NOT refused" in text
+    assert "not run" in text and "refused" not in text
+    checked = Outcome("2024", "3.11", refusal_checked=True)
+    assert "NOT refused" in docker_test.summary([checked])
 
 
 def test_the_probe_checks_the_pins_in_a_constraints_file(tmp_path):
