@@ -142,6 +142,7 @@ def exercise(outcome: Outcome, channel: Channel, stand_in: StandIn, podman: Podm
     epoch = source_date_epoch(channel)
     with tempfile.TemporaryDirectory(prefix="flask-lts-docker-test-") as tmp:
         context = build_context(root, dockerfile, Path(tmp) / "context")
+        podman.remove(tag)  # the previous run's image, which the new tag would leave untagged
         digests = []
         for attempt, name in ((1, tag), (2, f"{tag}-rebuild")):
             log(f"building {dockerfile} on {stand_in.image} ({'first' if attempt == 1 else 'second, to compare layers'})")
