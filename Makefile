@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context site dist publish bench-installer test test-unit audit advisories clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
@@ -38,6 +38,7 @@ help:
 	@echo "make advisories [OSV_ZIP=all.zip] [ADVISORY_GIT=dir]   refresh advisories/ from the OSV export and the PyPA database"
 	@echo "make dockerfiles              regenerate docker/ and docker-bake.hcl (make dockerfiles-check: exit 1 if stale)"
 	@echo "make docker-lint              hadolint on every Dockerfile"
+	@echo "make docker-test [CHANNEL=2024] [PYTHON=3.13] [ALL_PYTHONS=1]   build the images with podman and exercise them"
 	@echo "make dist [CHANNEL=2024]      build the installer package flask-lts (sdist + wheel) into dist/"
 	@echo "make publish CHANNEL=2024 REPOSITORY_URL=URL   upload it with twine (TWINE_USERNAME/TWINE_PASSWORD); safe to re-run"
 	@echo "make site [CHECK=1]           publish new serials into published/, build site/ (docs/site.md)"
@@ -97,6 +98,17 @@ docker-lint: $(STAMP)
 # What the images copy in besides committed files: every channel's installer wheel in dist/.
 docker-context: $(STAMP)
 	$(TOOLS) dist
+
+# Build each channel's Dockerfile, unmodified, with podman on a stand-in for python:X.Y-slim
+# made from Debian's packages, and exercise it in a derived image (docs/docker.md). Installs
+# podman and mmdebstrap with apt when they are missing (as root). FRESH_BASE=1 remakes the bases.
+ALL_PYTHONS ?=
+FRESH_BASE ?=
+
+docker-test: $(STAMP)
+	$(TOOLS) dist
+	$(TOOLS) docker-test $(foreach c,$(CHANNEL),--channel $(c)) $(foreach p,$(PYTHON),--python $(p)) \
+		$(if $(ALL_PYTHONS),--all-pythons,) $(if $(FRESH_BASE),--fresh-base,)
 
 new-channel: $(STAMP)
 	$(TOOLS) new-channel $(CHANNEL) --freeze-date $(FREEZE)

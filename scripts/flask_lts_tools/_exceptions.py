@@ -9,6 +9,7 @@ errors or picks exit codes. The codes, for scripts that call the toolkit:
     3  InterpreterError        8  AdvisoryDatabaseError    13  TestToolsError
     4  PackageIndexError       9  RefreshError             14  EnvironmentCreationError
     5  ResolutionError        10  DockerfileError          15  CanaryError
+    16 DockerTestError, PodmanError, StandInError
     6  ConstraintsError, ArchiveError                    11  DistError
 """
 
@@ -108,6 +109,20 @@ class CanaryError(FlaskLTSError):
     """The canary registry is malformed, or names a canary or channel that does not exist."""
 
     exit_code = 15
+
+
+class DockerTestError(FlaskLTSError):
+    """An image could not be built or failed a check (names the channel, Python and step)."""
+
+    exit_code = 16
+
+
+class PodmanError(DockerTestError):
+    """podman could not be found, installed or run (says which command and its output)."""
+
+
+class StandInError(DockerTestError):
+    """A stand-in base image (Debian's Python, made with mmdebstrap) could not be made."""
 
 
 class UpstreamError(FlaskLTSError):

@@ -1,0 +1,132 @@
+"""The pure parts of `make docker-test` (flask_lts_tools.docker_test): choosing the cases,
+reading the build context from the ignore files, recognising pip's refusal and the probe's
+report, and a summary that never shows a step that did not run as passed. The builds
+themselves run in `make docker-test` (CI runs it after `make test`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from flask_lts_tools import docker_test
+from flask_lts_tools._cli import main as tools_main
+from flask_lts_tools._exceptions import DockerTestError, StandInError
+from flask_lts_tools.docker_test import Outcome
+from flask_lts_tools.stand_in import STAND_INS, StandIn
+
+ROOT = Path(__file__).resolve().parents[2]
+
+REFUSAL = """\
+STEP 2/2: RUN pip install "werkzeug<3.0"
+Defaulting to user installation because normal site-packages is not writeable
+ERROR: Cannot install werkzeug<3.0 because these package versions have conflicting dependencies.
+
+The conflict is caused by:
+    The user requested werkzeug<3.0
+    The user requested (constraint) werkzeug==3.0.6
+
+ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/
+Error: building at STEP "RUN pip install "werkzeug<3.0"": exit status 1
+"""
+
+
+def test_default_cases_cover_every_stand_in_base_once_per_channel():
+    cases = docker_test.select(ROOT, [], [], all_pythons=False)
+    assert [(c.name, p) for c, p in cases] == [("2024", "3.11"), ("2026", "3.13")]
+
+
+def test_all_pythons_takes_every_stand_in_python_a_channel_claims():
+    cases = docker_test.select(ROOT, ["2026"], [], all_pythons=True)
+    assert [(c.name, p) for c, p in cases] == [("2026", "3.11"), ("2026", "3.13")]
+
+
+def test_a_python_without_a_stand_in_base_is_a_one_line_error():
+    with pytest.raises(DockerTestError, match=r"Python 3\.12: no stand-in base here; Debian provides 3\.11, 3\.13"):
+        docker_test.select(ROOT, ["2024"], ["3.12"], all_pythons=False)
+    with pytest.raises(StandInError, match="3.9"):
+        StandIn("3.9")
+    assert set(STAND_INS) == {"3.11", "3.13"}
+
+
+def test_the_build_context_is_exactly_what_the_ignore_file_admits(tmp_path):
+    dockerfile = PurePosixPath("docker/2024/py3.11/Dockerfile")
+    root = tmp_path / "repo"
+    for rel in ("docker/2024/py3.11/Dockerfile", "docker/2024/py3.11/Dockerfile.dockerignore", "docker/2024/py3.11/core-hashes.txt", "constraints/2024/py3.11.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, root / rel)
+    with pytest.raises(DockerTestError, match=r"flask_lts-2024\.0-py3-none-any\.whl: missing.*make docker-context"):
+        docker_test.build_context(root, dockerfile, tmp_path / "ctx1")
+    (root / "dist").mkdir()
+    (root / "dist/flask_lts-2024.0-py3-none-any.whl").write_bytes(b"wheel")
+    (root / "dist/other.whl").write_bytes(b"not copied")
+    context = docker_test.build_context(root, dockerfile, tmp_path / "ctx2")
+    copied = sorted(p.relative_to(context).as_posix() for p in context.rglob("*") if p.is_file())
+    assert copied == ["constraints/2024/py3.11.txt", "dist/flask_lts-2024.0-py3-none-any.whl", "docker/2024/py3.11/core-hashes.txt"]
+
+
+def test_an_ignore_file_that_is_not_an_allow_list_is_refused():
+    with pytest.raises(DockerTestError, match="expected `\\*` then `!path` lines"):
+        docker_test.admitted_paths("dist/\n!dist/x.whl\n", "x.dockerignore")
+
+
+def test_pips_constraint_refusal_is_recognised_and_other_failures_are_not():
+    message = docker_test.refusal_message(REFUSAL)
+    assert message == (
+        "Cannot install werkzeug<3.0 because these package versions have conflicting dependencies."
+        " / The user requested werkzeug<3.0 / The user requested (constraint) werkzeug==3.0.6"
+    )
+    network = "ERROR: Could not find a version that satisfies the requirement werkzeug<3.0\nERROR: No matching distribution found\n"
+    assert docker_test.refusal_message(network) is None
+    assert docker_test.other_series("3.0") == "werkzeug<3.0"
+
+
+def test_the_probe_report_is_read_from_the_build_output():
+    report = {"failures": [], "versions": {"flask": "3.0.3"}}
+    output = f"STEP 4/4: RUN python probe.py\n{docker_test.PROBE_MARKER}{json.dumps(report)}\n--> abc\n"
+    assert docker_test.probe_result(output) == report
+    assert docker_test.probe_result("STEP 3/4: RUN pip install flask-login\nERROR: boom\n") is None
+
+
+def test_a_summary_shows_steps_that_did_not_run_as_not_run_never_as_passed():
+    text = docker_test.summary([Outcome("2024", "3.11", base="Debian bookworm python3")])
+    assert "passed" not in text and "clean" not in text
+    assert "not run" in text and "refused" not in text
+    checked = Outcome("2024", "3.11", refusal_checked=True)
+    assert "NOT refused" in docker_test.summary([checked])
+
+
+def test_the_probe_checks_the_pins_in_a_constraints_file(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("docker_probe", docker_test.RESOURCES / "docker_probe.py")
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    constraints = tmp_path / "c.txt"
+    constraints.write_text('# header\nFlask==3.0.3\n    # via x\nzipp==3.20.2 ; python_version < "3.0"\n', encoding="utf-8")
+    pins = probe.read_pins(str(constraints))
+    assert pins == {"flask": "3.0.3"}
+    failures: list[str] = []
+    probe.check_versions(["flask-login"], pins, {"flask": ("3.1.0", "/x")}, failures)
+    assert failures == ["flask-login: requested but not installed", "flask 3.1.0 installed, the channel pins 3.0.3"]
+
+
+def test_missing_podman_where_it_cannot_be_installed_is_a_one_line_error(monkeypatch, capsys):
+    from flask_lts_tools import stand_in
+
+    monkeypatch.setattr(stand_in.shutil, "which", lambda cmd: None)
+    monkeypatch.setattr(stand_in.os, "geteuid", lambda: 1000)
+    assert tools_main(["docker-test", "--channel", "2024", "--root", str(ROOT)]) == StandInError.exit_code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        "error: podman, mmdebstrap not found; install them (Debian: apt-get install podman mmdebstrap) and re-run"
+    )
+
+
+def test_a_derived_build_that_failed_after_the_probe_is_not_shown_as_passed():
+    outcome = Outcome("2024", "3.11", probe={"failures": [], "versions": {"flask": "3.0.3", "werkzeug": "3.0.6"}, "in_user_site": []})
+    outcome.failures.append("derived image: the probe passed but the build exited 125")
+    row = [line for line in docker_test.summary([outcome]).splitlines() if line.startswith("| 2024")][0]
+    assert row.rstrip(" |").endswith("FAILED")
