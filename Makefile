@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test site dist publish bench-installer test test-unit audit advisories clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
@@ -34,6 +34,7 @@ help:
 	@echo "make verify CHANNEL=2024 [PYTHON=3.12] [STAGES=install,imports] [STRICT=1]"
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
 	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified"
+	@echo "make canaries CHANNEL=2024 [PYTHON=3.12] [CANARY=name]   downstream projects' suites under the channel (docs/canaries.md)"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
 	@echo "make advisories [OSV_ZIP=all.zip] [ADVISORY_GIT=dir]   refresh advisories/ from the OSV export and the PyPA database"
 	@echo "make dockerfiles              regenerate docker/ and docker-bake.hcl (make dockerfiles-check: exit 1 if stale)"
@@ -81,6 +82,13 @@ bench-resolve: $(STAMP)
 bench-verify: $(STAMP)
 	$(BIN)/python bench/bench.py verify $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),) $(if $(JOBS),--jobs $(JOBS),)
 	$(BIN)/python bench/bench.py verify --cold $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),) $(if $(JOBS),--jobs $(JOBS),)
+
+# canaries: the suites of projects that depend on the channel, judged against its baseline.
+CANARY ?=
+
+canaries: $(STAMP)
+	$(TOOLS) canaries --channel $(or $(CHANNEL),$(error CHANNEL=name is required)) $(foreach p,$(PYTHON),--python $(p)) \
+		$(foreach c,$(CANARY),--canary $(c)) $(if $(JOBS),--jobs $(JOBS),)
 
 refresh: $(STAMP)
 	$(TOOLS) refresh $(or $(CHANNEL),$(error CHANNEL=name is required)) $(if $(DRY_RUN),--dry-run,) $(if $(STAGES),--stages $(STAGES),)
