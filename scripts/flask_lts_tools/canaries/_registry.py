@@ -19,7 +19,7 @@ from .._toml import tomllib
 from ..verify.stages.upstream.catalogue import _SUITE_KEYS, KnownFailure, Suite, parse_suite
 
 SOURCES = ("sdist", "git")
-_CANARY_KEYS = {"distribution", "versions", "channels", "groups", "source", "git", "commit", "chosen", "known-failure"}
+_CANARY_KEYS = {"distribution", "versions", "channels", "groups", "source", "git", "commit", "chosen", "extras", "known-failure"}
 _FAILURE_KEYS = {"test", "reason", "channels", "python"}
 
 
@@ -35,6 +35,7 @@ class Canary:
     git: str = ""
     commit: str = ""
     known_failures: tuple[tuple[KnownFailure, tuple[str, ...]], ...] = field(default_factory=tuple)
+    extras: tuple[str, ...] = ()  # installed as distribution[extras] (what brings in the channel's packages)
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -60,11 +61,19 @@ def parse_canary(name: str, entry: Mapping, path: Path) -> Canary:
     unknown = set(entry) - _CANARY_KEYS - _SUITE_KEYS
     if unknown:
         raise _fail(path, name, f"unknown key(s) {', '.join(sorted(unknown))}; see the comment at the top of the file")
-    for key in ("distribution", "versions", "groups", "chosen"):
+    source = entry.get("source", "sdist")
+    if source not in SOURCES:
+        raise _fail(path, name, f"source {source!r} is not one of {', '.join(SOURCES)}")
+    if source == "git" and not (entry.get("git") and entry.get("commit")):
+        raise _fail(path, name, "a git source needs git (the URL) and commit")
+    for key in ("distribution", "groups", "chosen", "channels" if source == "git" else "versions"):
         if key not in entry:
             raise _fail(path, name, f"missing {key!r}")
     distribution = canonicalize_name(str(entry["distribution"]))
-    versions = entry["versions"]
+    if source == "git":  # an application with no release: the commit is what runs, on every channel named
+        versions = {str(c): "0" for c in _strings(path, name, "channels", entry["channels"])}
+    else:
+        versions = entry["versions"]
     if not isinstance(versions, Mapping) or not versions:
         raise _fail(path, name, 'versions must be a table of channel = "version"')
     for channel, version in versions.items():
@@ -72,11 +81,6 @@ def parse_canary(name: str, entry: Mapping, path: Path) -> Canary:
             Version(str(version))
         except InvalidVersion:
             raise _fail(path, name, f"versions.{channel}: {version!r} is not a version") from None
-    source = entry.get("source", "sdist")
-    if source not in SOURCES:
-        raise _fail(path, name, f"source {source!r} is not one of {', '.join(SOURCES)}")
-    if source == "git" and not (entry.get("git") and entry.get("commit")):
-        raise _fail(path, name, "a git source needs git (the URL) and commit")
     suite_entry = {k: v for k, v in entry.items() if k in _SUITE_KEYS}
     try:
         suite = parse_suite(distribution, suite_entry, f"{path} [canary.{name}]")
@@ -100,6 +104,7 @@ def parse_canary(name: str, entry: Mapping, path: Path) -> Canary:
         name=name, distribution=distribution, versions={str(k): str(v) for k, v in versions.items()},
         groups=_strings(path, name, "groups", entry["groups"]), chosen=str(entry["chosen"]), suite=suite,
         source=source, git=str(entry.get("git", "")), commit=str(entry.get("commit", "")), known_failures=tuple(failures),
+        extras=_strings(path, name, "extras", entry.get("extras", [])),
     )  # fmt: skip
 
 
