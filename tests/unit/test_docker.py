@@ -336,11 +336,13 @@ def test_a_refresh_makes_the_committed_files_stale(tmp_path: Path, capsys):
     # A channel refresh bumps the serial (and the pins): the images must be regenerated.
     root = copy_tree(tmp_path)
     path = root / "channels" / "2024.toml"
-    path.write_text(path.read_text().replace("serial = 0", "serial = 1"))
+    text = path.read_text()
+    serial = int(re.search(r"^serial = (\d+)", text, re.M).group(1))
+    path.write_text(text.replace(f"serial = {serial}", f"serial = {serial + 1}"))
     assert cli("--root", str(root), "--check") == 1
     assert "docker/2024/py3.8/Dockerfile" in capsys.readouterr().err
     assert cli("--root", str(root)) == 0
-    assert 'org.opencontainers.image.version="2024.1"' in (root / "docker/2024/py3.12/Dockerfile").read_text()
+    assert f'org.opencontainers.image.version="2024.{serial + 1}"' in (root / "docker/2024/py3.12/Dockerfile").read_text()
 
 
 def test_missing_constraints_is_a_clear_error(tmp_path: Path):

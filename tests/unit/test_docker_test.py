@@ -6,6 +6,7 @@ themselves run in `make docker-test` (CI runs it after `make test`)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -14,6 +15,7 @@ import pytest
 from flask_lts_tools import docker_test
 from flask_lts_tools._cli import main as tools_main
 from flask_lts_tools._exceptions import DockerTestError, StandInError
+from flask_lts_tools.channel import load_channel
 from flask_lts_tools.docker_test import Outcome
 from flask_lts_tools.stand_in import STAND_INS, StandIn
 
@@ -57,14 +59,15 @@ def test_the_build_context_is_exactly_what_the_ignore_file_admits(tmp_path):
     for rel in ("docker/2024/py3.11/Dockerfile", "docker/2024/py3.11/Dockerfile.dockerignore", "docker/2024/py3.11/core-hashes.txt", "constraints/2024/py3.11.txt"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, root / rel)
-    with pytest.raises(DockerTestError, match=r"flask_lts-2024\.0-py3-none-any\.whl: missing.*make docker-context"):
+    wheel = f"flask_lts-{load_channel(ROOT / 'channels' / '2024.toml').version}-py3-none-any.whl"
+    with pytest.raises(DockerTestError, match=re.escape(wheel) + r": missing.*make docker-context"):
         docker_test.build_context(root, dockerfile, tmp_path / "ctx1")
     (root / "dist").mkdir()
-    (root / "dist/flask_lts-2024.0-py3-none-any.whl").write_bytes(b"wheel")
+    (root / "dist" / wheel).write_bytes(b"wheel")
     (root / "dist/other.whl").write_bytes(b"not copied")
     context = docker_test.build_context(root, dockerfile, tmp_path / "ctx2")
     copied = sorted(p.relative_to(context).as_posix() for p in context.rglob("*") if p.is_file())
-    assert copied == ["constraints/2024/py3.11.txt", "dist/flask_lts-2024.0-py3-none-any.whl", "docker/2024/py3.11/core-hashes.txt"]
+    assert copied == ["constraints/2024/py3.11.txt", f"dist/{wheel}", "docker/2024/py3.11/core-hashes.txt"]
 
 
 def test_an_ignore_file_that_is_not_an_allow_list_is_refused():

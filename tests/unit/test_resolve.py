@@ -66,7 +66,8 @@ def out_dir(tmp_path: Path) -> Path:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    # the constraints files only: the folder also holds the channel's changelog (refresh writes it)
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*.txt")) if p.is_file()}
 
 
 # -- output files --------------------------------------------------------------------------
