@@ -90,7 +90,7 @@ def _failing_under(
     """The `tests` that fail with the canary under these pins; None if the canary does not
     install or its suite does not run there (no verdict can be drawn from it)."""
     path = write_pins(pins, options.workdir.resolve() / "canary-sets" / f"{name}.txt", f"{name} ({canary.name} bisection)")
-    modules = tuple(sorted({t.split("::", 1)[0] for t in tests}))
+    modules = tuple(sorted({module_of(t) for t in tests}))
     narrowed = dataclasses.replace(
         canary, suite=dataclasses.replace(canary.suite, run=modules, subset="the modules of the tests being judged"),
     )  # fmt: skip
@@ -99,7 +99,19 @@ def _failing_under(
     if result.status == "error" or not result.tests:
         log(f"{name}: no verdict ({result.problems[0]['message'].splitlines()[0] if result.problems else 'no tests ran'})")
         return None
-    return {t for t in tests if t in result.failing}
+    suite_dir = options.workdir.resolve() / f"canary-{name}-py{interpreter.version}-{canary.name}" / "upstream" / canary.distribution
+    if not all((suite_dir / module_of(t)).is_file() for t in tests):
+        log(f"{name}: no verdict (not every test's module ran: {', '.join(t for t in tests if not (suite_dir / module_of(t)).is_file())})")
+        return None  # a test that did not run has not passed
+    return {t for t in tests if t in result.failing or module_of(t) in {module_of(f) for f in result.failing if "::" not in f}}
+
+
+def module_of(test: str) -> str:
+    """The test module's path of a node id (`tests/test_x.py::T::t`), or of a collection
+    failure that junit names by its dotted module (`tests.test_x`)."""
+    if "::" in test or test.endswith(".py"):
+        return test.split("::", 1)[0]
+    return test.replace(".", "/") + ".py"
 
 
 def judge(
