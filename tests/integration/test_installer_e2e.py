@@ -120,7 +120,7 @@ def test_publish_again_resumes_and_refuses_a_changed_file(index, tmp_path):
     again = publish(index, "2024")
     assert again.returncode == 0 and "uploaded 0, already there 2" in again.stdout, again.stderr
     # A run that died after the wheel: the index lacks the sdist; the next run uploads just that.
-    sdist, wheel = dist_filenames("2024.0")
+    sdist, wheel = dist_filenames(installer_version(load_channel(ROOT / "channels" / "2024.toml")))
     original = (index.packages / sdist).read_bytes()
     (index.packages / sdist).unlink()
     resumed = publish(index, "2024")

@@ -49,3 +49,10 @@ def test_every_module_imports_on_its_own(module: str):
         env={"PYTHONPATH": str(SCRIPTS), "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_test_modules_have_unique_names():
+    """pytest's default import mode imports test modules by basename: two test_x.py in
+    tests/unit and tests/integration stop the whole run at collection."""
+    names = [p.name for p in (SCRIPTS.parent / "tests").rglob("test_*.py") if "data" not in p.parts]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

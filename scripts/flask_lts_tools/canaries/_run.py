@@ -129,10 +129,7 @@ def run_canary(
         result.status = "error"
         result.problems.append({"message": "installed off the set's pins: " + ", ".join(moved)})
         return result
-    # The canary's environment holds its own closure, not the whole channel: a test requirement
-    # the channel pins but the canary does not pull in must still be installed for its suite.
-    present = PinnedSet(pinned.name, pinned.path, [p for p in pinned.pins if p.name in installed], pinned.channel)
-    ctx = Context(present, python, env, workdir, options, log, installed)
+    ctx = Context(pinned, python, env, workdir, options, log, installed)
     try:
         sdist = fetch_sdist(canary.distribution, version, options.sdist_cache.resolve())
         run, problems, warnings = run_suite(ctx, canary.suite, catalogue, canary.known_for(pinned.channel.name if pinned.channel else pinned.name), sdist)

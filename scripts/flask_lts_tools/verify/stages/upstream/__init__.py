@@ -127,6 +127,9 @@ def run_suite(
     selected, run.from_set = select_test_requirements(
         [*declared.requirements, *extra], the_set, [*catalogue.ignore_requirements, *suite.ignore_requirements], python_full,
     )  # fmt: skip
+    # A set package the suite needs but the environment lacks (a canary's environment holds only
+    # its own closure, not the whole channel) comes in at the set's pin.
+    selected += [Requirement(f"{name}=={the_set[name]}") for name in run.from_set if name not in ctx.installed]
     run.requirements_source = declared.source + (" + catalogue" if extra else "")
     run.notes += declared.notes
     attempts = [(*catalogue.era, *catalogue.era_best_effort), catalogue.era] if catalogue.era_best_effort else [catalogue.era]
