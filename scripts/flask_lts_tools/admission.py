@@ -28,6 +28,7 @@ from .channel import Channel
 
 @dataclass(frozen=True)
 class Admission:
+    package: str
     line: str  # a constraints line for the resolver
     reason: str
 
@@ -62,13 +63,13 @@ def security_cap(channel: Channel, package: str, python: str, advisories: object
                     why = f"security-only: {release.version} fixes {', '.join(sorted(open_ids))} (affecting {cap})"
                     cap = release.version
                     break
-    return Admission(f"{package}<={cap}", why)
+    return Admission(package, f"{package}<={cap}", why)
 
 
 def admission_lines(channel: Channel, python: str, advisories: object | None = None) -> list[Admission]:
     """Every constraint the channel's status and holds add on one Python."""
     lines = [
-        Admission(f"{hold.package}!={hold.refused}", f"held at {hold.held_at}: {hold.refused} regresses {', '.join(hold.canaries)}")
+        Admission(hold.package, f"{hold.package}!={hold.refused}", f"held at {hold.held_at}: {hold.refused} regresses {', '.join(hold.canaries)}")
         for hold in channel.held
     ]
     if channel.status == "security-only":

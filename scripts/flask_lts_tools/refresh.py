@@ -123,11 +123,8 @@ def plan(
 
 
 def _why(resolution: ChannelResolution, package: str) -> str:
-    """The admission note (hold or status policy) that names this package, if any."""
-    for note in resolution.notes:
-        if note.startswith("admitted: ") and note[len("admitted: "):].split("<")[0].split("!")[0].split("=")[0] == package:
-            return note[len("admitted: "):]
-    return ""
+    """What admitted or forced this package's move (a hold, the status policy), if anything."""
+    return "; ".join(f"{a.line} ({a.reason})" for a in resolution.admissions if a.package == package)
 
 
 def changes_table(plan: RefreshPlan) -> str:

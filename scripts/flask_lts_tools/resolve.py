@@ -42,6 +42,7 @@ class ChannelResolution:
     exact: list[Pin]  # requirements: a line only where the package was resolved
     platform_pins: list[Pin] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    admissions: list[Admission] = field(default_factory=list)  # what the status and holds let in (admission.py)
 
 
 def check_index(channel: Channel, log: Log) -> None:
@@ -208,7 +209,8 @@ def resolve(
             raise AdvisoryDatabaseError(f"channel {channel.name} is security-only: resolving it needs the advisories (advisories/ or FLASK_LTS_ADVISORIES)")
         advisories = load_advisories(*dirs)
     admissions = {p: admission_lines(channel, p, advisories) for p in pythons}
-    notes: list[str] = [f"admitted: {a.line} ({a.reason})" for a in dict.fromkeys(a for p in pythons for a in admissions[p])]
+    admitted = list(dict.fromkeys(a for p in pythons for a in admissions[p]))
+    notes: list[str] = [f"admitted: {a.line} ({a.reason})" for a in admitted]
     for note in notes:
         log(note)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -228,4 +230,4 @@ def resolve(
     check_series(channel, results, platform_pins)
     merged = merge([r.resolution for r in results], platform_pins)
     exact = merge([r.resolution for r in results], platform_pins, fill=False)
-    return ChannelResolution(channel, results, merged, exact, platform_pins, notes)
+    return ChannelResolution(channel, results, merged, exact, platform_pins, notes, admitted)
