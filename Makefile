@@ -33,7 +33,7 @@ help:
 	@echo "make new-channel CHANNEL=2028 FREEZE=2028-06-30   propose a channel file"
 	@echo "make verify CHANNEL=2024 [PYTHON=3.12] [STAGES=install,imports] [STRICT=1]"
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
-	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified"
+	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified (DRY_RUN=1 without CHANNEL: every channel)"
 	@echo "make canaries CHANNEL=2024 [PYTHON=3.12] [CANARY=name]   downstream projects' suites under the channel (docs/canaries.md)"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
 	@echo "make advisories [OSV_ZIP=all.zip] [ADVISORY_GIT=dir]   refresh advisories/ from the OSV export and the PyPA database"
@@ -91,7 +91,7 @@ canaries: $(STAMP)
 		$(foreach c,$(CANARY),--canary $(c)) $(if $(JOBS),--jobs $(JOBS),)
 
 refresh: $(STAMP)
-	$(TOOLS) refresh $(or $(CHANNEL),$(error CHANNEL=name is required)) $(if $(DRY_RUN),--dry-run,) $(if $(STAGES),--stages $(STAGES),)
+	$(TOOLS) refresh $(CHANNEL) $(if $(DRY_RUN),--dry-run,) $(if $(STAGES),--stages $(STAGES),)
 
 # -- Docker base images (docs/docker.md) -----------------------------------------------
 dockerfiles: $(STAMP)

@@ -77,8 +77,8 @@ def parse_pins(text: str, source: str = "<text>") -> list[Pin]:
                 if body.startswith("via"):
                     rest = body[3:].strip()
                     in_via = True
-                    if rest:
-                        last = replace(last, via=last.via + (rest,))
+                    if rest:  # "# via a, b" (pip-compile, uv --annotation-style line)
+                        last = replace(last, via=last.via + tuple(v.strip() for v in rest.split(",") if v.strip()))
                         pins[-1] = last
                 elif in_via and body:
                     last = replace(last, via=last.via + (body,))

@@ -58,9 +58,9 @@ def _header(channel: Channel, title: str, usage: list[str], made_on: str) -> str
         "",
         "This file is generated; do not edit it. Remake it with:",
         f"    make resolve CHANNEL={channel.name}",
-        f"from channels/{channel.name}.toml (serial {channel.version}), resolved with "
-        f"{PIP_TOOLS_PAIR[1].replace('==', ' ')} ({PIP_TOOLS_PAIR[0].replace('==', ' ')})",
-        f"on each supported Python, other platforms cross-checked with uv {uv_version()} --universal.",
+        f"from channels/{channel.name}.toml (serial {channel.version}), resolved with uv {uv_version()} on each",
+        f"supported Python (--universal for other platforms); every pin that changes is resolved",
+        f"again with {PIP_TOOLS_PAIR[1].replace('==', ' ')} ({PIP_TOOLS_PAIR[0].replace('==', ' ')}), the reference, whose pins are used.",
         f"Made on {made_on}.",
         "",
     ]
@@ -70,13 +70,24 @@ def _header(channel: Channel, title: str, usage: list[str], made_on: str) -> str
 _MADE_ON = re.compile(r"^# Made on (\d{4}-\d{2}-\d{2})\.$", re.M)
 
 
-def _keep_date(path: Path, text_for: Callable[[str], str], today: str) -> str:
-    """Render with the old 'Made on' date when nothing else changed: reruns are byte-identical."""
+def _content(text: str) -> list[str]:
+    """A constraints file without its comments: what pip reads."""
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _keep_date(path: Path, text_for: Callable[[str], str], today: str, serial: str = "") -> str:
+    """Rerunning is byte-identical: the old 'Made on' date is kept when nothing else changed,
+    and the old file is kept whole when only its comments would change (a newer header
+    wording) while it already names this serial, so a published serial never changes."""
     if path.exists():
         old = path.read_text(encoding="utf-8")
         match = _MADE_ON.search(old)
         if match and text_for(match.group(1)) == old:
             return old
+        new = text_for(today)
+        if serial and f"(serial {serial})" in old and _content(old) == _content(new):
+            return old
+        return new
     return text_for(today)
 
 
@@ -90,7 +101,7 @@ def constraint_files(resolution: ChannelResolution, out_dir: Path, today: _dt.da
     hashed_name = layout.hashed_constraints_name(channel.name)
 
     def add(path: Path, title: str, usage: list[str], pins: Sequence[Pin], hashes: bool) -> None:
-        files[path] = _keep_date(path, lambda d: render(_header(channel, title, usage, d), pins, hashes=hashes), today_s)
+        files[path] = _keep_date(path, lambda d: render(_header(channel, title, usage, d), pins, hashes=hashes), today_s, channel.version)
 
     add(
         out_dir / merged_name,

@@ -166,7 +166,7 @@ def project(name: str, timeout: float = TIMEOUT) -> Project:
     return result
 
 
-def projects(names: Iterable[str], workers: int = 8) -> dict[str, Project]:
+def projects(names: Iterable[str], workers: int = 16) -> dict[str, Project]:
     names = list(names)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return dict(zip(names, pool.map(project, names)))

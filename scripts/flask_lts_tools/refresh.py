@@ -13,6 +13,7 @@ import datetime as _dt
 import re
 import shutil
 import tempfile
+import time as _time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -20,6 +21,7 @@ from typing import Callable, Sequence
 from packaging.utils import NormalizedName
 
 from . import index
+from .admission import admission_lines
 from ._exceptions import PackageIndexError, RefreshError
 from ._files import atomic_write_many
 from ._output import markdown_table
@@ -49,7 +51,7 @@ class PinChange:
 @dataclass
 class RefreshPlan:
     channel: Channel
-    resolution: ChannelResolution
+    resolution: ChannelResolution | None  # None: the index offered nothing new (plan(quick=True))
     changes: list[PinChange]
     yanked: list[str] = field(default_factory=list)  # current pins yanked since
 
@@ -96,6 +98,48 @@ def yanked_pins(pins: Sequence[Pin]) -> list[str]:
     return sorted(set(found))
 
 
+def newer_releases(
+    channel: Channel, old: Sequence[Pin], interpreters: dict[str, Interpreter], advisories: object | None = None,
+) -> list[str]:  # fmt: skip
+    """What the index offers that the pins do not take, as index queries only (no resolution).
+
+    For every pin on every Python: the newest unyanked release inside its series that the
+    channel's holds and status admit (admission.py) and whose Requires-Python fits that
+    interpreter. Empty means a resolution would give the same pins: every pin is already the
+    newest admissible release, and the channel names no package that is not pinned. (A
+    channel-file edit that only changes extras is not seen here: `make resolve-check` is.)"""
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    names = sorted({p.name for p in old} | set(channel.series))
+    index.projects(names)  # one parallel round of queries; cached for what follows
+    found: list[str] = []
+    pinned_anywhere = {p.name for p in old}
+    for name in channel.top_packages():
+        if name not in pinned_anywhere:
+            found.append(f"{name}: named by the channel but not pinned")
+    for python in channel.pythons:
+        interpreter = interpreters.get(python)
+        full = Version(interpreter.full_version if interpreter else f"{python}.99")
+        limits: dict[str, list] = {}
+        for admission in admission_lines(channel, python, advisories):
+            limits.setdefault(admission.package, []).append(Requirement(admission.line).specifier)
+        for name, pin in sorted(pins_for(old, python).items()):
+            series = channel.allowed_series(name, python)
+            if series is None:
+                found.append(f"{name}=={pin.version}: no longer frozen by the channel")
+                continue
+            admissible = [
+                r for r in index.project(name).in_series(series)
+                if all(spec.contains(r.version, prereleases=True) for spec in limits.get(name, ()))
+                and (r.requires_python is None or r.requires_python.contains(full, prereleases=True))
+            ]  # fmt: skip
+            newest = str(admissible[-1].version) if admissible else None
+            if newest != pin.version:
+                found.append(f"{name} {pin.version} -> {newest or '(none admissible)'} (Python {python})")
+    return list(dict.fromkeys(found))
+
+
 def plan(
     channel: Channel,
     current: Path,
@@ -105,10 +149,28 @@ def plan(
     advisories: object | None = None,
     log: Log = print,
     jobs: int = 2,
+    universal: bool = True,
+    quick: bool = False,
 ) -> RefreshPlan:
-    """Resolve the channel anew (newest release inside each series) and diff it with `current`."""
+    """Resolve the channel anew (newest release inside each series) and diff it with `current`.
+
+    `quick`: ask the index first (newer_releases) and resolve only if it offers anything
+    new; otherwise the plan has no changes and no resolution."""
     old = read_pins(current)
-    resolution = resolve(channel, interpreters, tools_root, uv, log, jobs=jobs, advisories=advisories)
+    if quick:
+        if channel.status == "security-only" and advisories is None:
+            from .audit import default_advisory_dirs, load_advisories
+
+            dirs = default_advisory_dirs()
+            advisories = load_advisories(*dirs) if dirs else None
+        started = _time.monotonic()
+        offered = newer_releases(channel, old, interpreters, advisories)
+        log(f"index: {len(offered)} newer admissible release(s) for {len({p.name for p in old})} pinned packages ({_time.monotonic() - started:.1f}s)")
+        if not offered:
+            return RefreshPlan(channel, None, [], yanked_pins(old))
+        for line in offered[:10]:
+            log(f"new: {line}")
+    resolution = resolve(channel, interpreters, tools_root, uv, log, jobs=jobs, advisories=advisories, previous=old, universal=universal)
     changes = []
     for name, ov, nv, pythons in diff(channel, old, resolution.merged):
         fixes: tuple[str, ...] = ()
@@ -219,6 +281,8 @@ def apply(
     `docker_root`, the channel's Docker files there are regenerated in the same write.
     """
     today = today or _dt.date.today()
+    if plan.resolution is None or not plan.changes:
+        raise RefreshError(f"channel {plan.channel.name}: nothing to refresh")
     new_channel = plan.new_channel
     candidate_resolution = dataclasses.replace(plan.resolution, channel=new_channel)
     with tempfile.TemporaryDirectory(prefix=f"flask-lts-refresh-{plan.channel.name}-") as tmp:

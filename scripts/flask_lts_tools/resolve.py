@@ -1,4 +1,10 @@
-"""Resolve a channel into constraints: pip-tools on each real interpreter, merged.
+"""Resolve a channel into constraints: uv on each real interpreter, pip-tools where pins change, merged.
+
+uv resolves the channel on every supported Python (about 2 s each, hashes included).
+pip-tools stays the reference for what is published: on every Python where uv's pins
+differ from the previous constraints (or when there are none), pip-compile resolves the
+same input again and its pins are the ones used; a disagreement is reported in the notes.
+An unchanged Python keeps pins that pip-tools produced when they last changed.
 
 `resolve(channel, interpreters)` returns a `ChannelResolution` (nothing written);
 `constraints_writer.write_constraints(resolution, out_dir)` writes every file atomically, or none.
@@ -19,7 +25,7 @@ from . import index
 from ._exceptions import AdvisoryDatabaseError, ResolutionError
 from .admission import Admission, admission_lines
 from .channel import Channel, in_series
-from .constraints import Pin, Resolution, environment, merge, parse_pins
+from .constraints import Pin, Resolution, environment, merge, parse_pins, pins_for
 from .pythons import Interpreter
 from .toolenv import TIMEOUT, tool_environment, uv_environ, venv_python
 
@@ -32,6 +38,8 @@ class PythonResult:
     interpreter: Interpreter
     resolution: Resolution
     seconds: float
+    tool: str = "pip-tools"  # which resolver's pins these are: "uv" or "pip-tools"
+    cross_check: str = ""  # "uv and pip-tools agree", or what they disagreed on
 
 
 @dataclass
@@ -127,6 +135,44 @@ def compile_python(
     return PythonResult(python, interpreter, resolution, seconds)
 
 
+def compile_python_uv(
+    channel: Channel, interpreter: Interpreter, uv: Path, log: Log, admissions: Sequence[Admission] = (),
+) -> PythonResult:  # fmt: skip
+    """uv pip compile of the full channel for one real interpreter (same input as pip-compile)."""
+    python = interpreter.version
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"flask-lts-{channel.name}-py{python}-uv-") as tmp:
+        directory = Path(tmp)
+        infile = _input_files(channel, python, directory, admissions)
+        cmd = [
+            str(uv), "pip", "compile", "--quiet", "--no-header", "--strip-extras", "--annotation-style", "line",
+            "--generate-hashes", "--python", str(interpreter.path), "--python-version", python,
+            "--index-url", index.index_url(), "--output-file", "out.txt", infile.name,
+        ]  # fmt: skip
+        try:
+            proc = subprocess.run(cmd, cwd=directory, capture_output=True, text=True, timeout=TIMEOUT, env=uv_environ())
+        except subprocess.TimeoutExpired:
+            raise ResolutionError(f"channel {channel.name} on Python {python}: uv pip compile timed out after {TIMEOUT}s") from None
+        if proc.returncode != 0:
+            detail = " | ".join(l.strip() for l in proc.stderr.strip().splitlines()[-8:] if l.strip())
+            raise ResolutionError(f"channel {channel.name} on Python {python}: the series cannot resolve together: {detail}")
+        pins = parse_pins((directory / "out.txt").read_text(), f"uv output for Python {python}")
+    resolution = Resolution(python, {p.name: Pin(p.name, p.version, None, p.hashes, _clean_via(p.via)) for p in pins})
+    seconds = time.monotonic() - started
+    log(f"py{python}: uv {len(pins)} pins in {seconds:.1f}s")
+    return PythonResult(python, interpreter, resolution, seconds, tool="uv")
+
+
+def _versions(pins: dict) -> dict[str, str]:
+    return {name: pin.version for name, pin in pins.items()}
+
+
+def _disagreement(uv: PythonResult, reference: PythonResult) -> str:
+    a, b = _versions(uv.resolution.pins), _versions(reference.resolution.pins)
+    names = sorted(n for n in set(a) | set(b) if a.get(n) != b.get(n))
+    return ", ".join(f"{n} (uv {a.get(n, '-')}, pip-tools {b.get(n, '-')})" for n in names)
+
+
 def check_series(channel: Channel, results: Sequence[PythonResult], platform_pins: Sequence[Pin]) -> None:
     """Every pin lies inside its frozen series (or a declared exception); otherwise stop."""
     problems = []
@@ -194,11 +240,20 @@ def resolve(
     log: Log = print,
     jobs: int = 2,
     advisories: object | None = None,
+    previous: Sequence[Pin] | None = None,
+    universal: bool = True,
+    reference: str = "changed",
 ) -> ChannelResolution:
-    """Resolve the channel on each supported Python (pip-tools) and merge; writes nothing.
+    """Resolve the channel on each supported Python and merge; writes nothing.
 
+    With `uv`, uv resolves every Python and pip-tools (the reference) resolves again
+    each Python whose pins differ from `previous` (`reference="all"`: every Python;
+    no `previous`: every Python); without `uv`, pip-tools resolves every Python.
+    `universal`: add what only other platforms need (uv --universal).
     What the channel's status and holds let in (admission.py) is added to the series
     constraints; a security-only channel needs the advisories (default: the repository's)."""
+    if reference not in ("changed", "all"):
+        raise ValueError(f"reference must be 'changed' or 'all', not {reference!r}")
     check_index(channel, log)
     pythons = list(channel.pythons)
     if channel.status == "security-only" and advisories is None:
@@ -213,11 +268,33 @@ def resolve(
     notes: list[str] = [f"admitted: {a.line} ({a.reason})" for a in admitted]
     for note in notes:
         log(note)
+
+    def one(python: str) -> PythonResult:
+        interpreter = interpreters[python]
+        if uv is None:
+            return compile_python(channel, interpreter, tools_root, log, admissions[python])
+        fast = compile_python_uv(channel, interpreter, uv, log, admissions[python])
+        if reference == "changed" and previous is not None:
+            # the merged file pins every package on every Python: compare what uv resolved
+            before = {n: p.version for n, p in pins_for(previous, python).items()}
+            if all(before.get(n) == v for n, v in _versions(fast.resolution.pins).items()):
+                fast.cross_check = "unchanged since the previous constraints"
+                return fast
+        checked = compile_python(channel, interpreter, tools_root, log, admissions[python])
+        disagreement = _disagreement(fast, checked)
+        checked.cross_check = f"uv and pip-tools disagree: {disagreement}; pip-tools' pins are used" if disagreement else "uv and pip-tools agree"
+        checked.seconds += fast.seconds
+        return checked
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = list(pool.map(lambda p: compile_python(channel, interpreters[p], tools_root, log, admissions[p]), pythons))
+        results = list(pool.map(one, pythons))
+    for result in results:
+        if "disagree" in result.cross_check:
+            notes.append(f"Python {result.python}: {result.cross_check}")
+            log(f"WARNING: Python {result.python}: {result.cross_check}")
     resolved_names = {n for r in results for n in r.resolution.pins}
     platform_pins: list[Pin] = []
-    if uv is not None:
+    if uv is not None and universal:
         for pin in universal_pins(channel, interpreters[pythons[0]], uv, log, admissions[pythons[0]]):
             if pin.name in resolved_names:
                 continue

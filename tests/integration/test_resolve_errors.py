@@ -99,3 +99,27 @@ def test_resolving_twice_gives_identical_bytes(tmp_path, write_channel):
     assert "/opt/" not in text and "file://" not in text and "--index-url" not in text
     check = resolve(tmp_path, out, "--check")
     assert check.returncode == 0, check.stderr
+
+
+def test_uv_resolves_and_pip_tools_checks_only_where_pins_change(tmp_path, write_channel):
+    """uv resolves every Python; pip-tools (the reference) resolves again only a Python whose
+    pins differ from the previous constraints, and the table says which tool gave the pins."""
+    write_channel()
+    out = tmp_path / "out"
+    first = resolve(tmp_path, out)
+    assert first.returncode == 0, first.stderr
+    assert "pip-compile" in first.stdout + first.stderr  # no previous file: the reference ran
+    assert "uv and pip-tools agree" in first.stdout
+    second = resolve(tmp_path, out)
+    assert second.returncode == 0, second.stderr
+    assert "pip-compile" not in second.stdout + second.stderr
+    assert "unchanged since the previous constraints" in second.stdout
+    # an older pin in the previous file: the pins change, so pip-tools checks them again
+    merged = out / "flask-lts-t.txt"
+    text = merged.read_text()
+    old = next(line for line in text.splitlines() if line.startswith("flask-login=="))
+    merged.write_text(text.replace(old, "flask-login==0.6.0"))
+    third = resolve(tmp_path, out)
+    assert third.returncode == 0, third.stderr
+    assert "pip-compile" in third.stdout + third.stderr and "uv and pip-tools agree" in third.stdout
+    assert old in merged.read_text()

@@ -314,3 +314,42 @@ def test_apply_after_a_pass_writes_constraints_serial_and_changelog(refresh_case
     changes = (constraints / "t" / "CHANGES.md").read_text()
     assert "## t.1 (2026-11-30)\n\n- flask 3.0.2 -> 3.0.3, released 2024-04-07\n" in changes
     assert (constraints / "t" / "py3.11-hashes.txt").read_text().count("--hash=sha256:") == 2
+
+
+# -- the quick check: index queries only -------------------------------------------------
+
+
+def test_newer_releases_respects_holds_and_the_security_cap_and_sees_an_older_pin():
+    """On channel 2024 (security-only, Flask-HTTPAuth held, SQLAlchemy capped), the index
+    query offers neither the held release nor anything past the cap; an older pin put into
+    the file is seen as such, on every Python."""
+    from flask_lts_tools.audit import default_advisory_dirs, load_advisories
+    from flask_lts_tools.constraints import read_pins
+    from flask_lts_tools.refresh import newer_releases
+
+    channel = load_channel(ROOT / "channels" / "2024.toml")
+    advisories = load_advisories(*default_advisory_dirs())
+    pins = read_pins(ROOT / "constraints" / "flask-lts-2024.txt")
+    offered = newer_releases(channel, pins, {}, advisories)
+    assert not [line for line in offered if line.startswith(("flask-httpauth ", "sqlalchemy "))], offered
+    lowered = [dataclasses.replace(p, version="3.0.0") if p.name == "werkzeug" else p for p in pins]
+    offered = newer_releases(channel, lowered, {}, advisories)
+    werkzeug = [line for line in offered if line.startswith("werkzeug 3.0.0 -> ")]
+    assert len(werkzeug) == len(channel.pythons), offered
+    missing = [p for p in pins if p.name != "flask-login"]
+    assert "flask-login: named by the channel but not pinned" in newer_releases(channel, missing, {}, advisories)
+
+
+def test_a_comment_only_change_keeps_a_published_file(tmp_path):
+    """A newer header wording never rewrites the file of a serial already made (published
+    serials never change); a changed pin does."""
+    from flask_lts_tools.constraints_writer import _keep_date
+
+    path = tmp_path / "flask-lts-t.txt"
+    path.write_text("# from channels/t.toml (serial 2024.1), resolved with pip-tools\n# Made on 2026-01-01.\nflask==3.0.3\n")
+    same = _keep_date(path, lambda d: f"# from channels/t.toml (serial 2024.1), resolved with uv\n# Made on {d}.\nflask==3.0.3\n", "2026-11-30", "2024.1")
+    assert same == path.read_text()
+    moved = _keep_date(path, lambda d: f"# (serial 2024.1) uv\n# Made on {d}.\nflask==3.0.4\n", "2026-11-30", "2024.1")
+    assert "flask==3.0.4" in moved and "2026-11-30" in moved
+    bumped = _keep_date(path, lambda d: f"# (serial 2024.2) uv\n# Made on {d}.\nflask==3.0.3\n", "2026-11-30", "2024.2")
+    assert "serial 2024.2" in bumped

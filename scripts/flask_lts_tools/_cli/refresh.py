@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from pathlib import Path
 
 from .. import _layout as layout
@@ -13,13 +14,14 @@ from ..channel import find_channel_file, load_channel
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("refresh", help="bring in patch releases inside the frozen series, after re-verifying")
-    p.add_argument("channel")
+    p.add_argument("channel", nargs="*", help="channel names (default: every channel in channels/)")
     p.add_argument("--dry-run", action="store_true", help="show the changes and stop")
     p.add_argument("--python", action="append", metavar="X.Y=PATH")
     p.add_argument("--stages", help="verification stages for the candidate (default: all)")
     p.add_argument("--advisories", action="append", type=Path, help="OSV advisory directory (repeatable)")
     p.add_argument("--no-advisories", action="store_true")
-    p.add_argument("--no-universal", action="store_true")
+    p.add_argument("--no-universal", action="store_true", help="skip uv --universal (what only other platforms need)")
+    p.add_argument("--full", action="store_true", help="resolve even when the index offers nothing newer than the pins")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     p.add_argument("--constraints-dir", type=Path, default=layout.CONSTRAINTS)
     p.add_argument("--reports-dir", type=Path, default=layout.REPORTS)
@@ -28,6 +30,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
+    from ._common import channel_names
+
+    progress = Progress()
+    from ..verify import parse_stages
+
+    parse_stages(args.stages)  # a misspelt stage stops here, before any work
+    names = channel_names(args)
+    if len(names) > 1 and not args.dry_run:
+        from .._exceptions import RefreshError
+
+        raise RefreshError(f"refresh writes one channel at a time: name one of {', '.join(names)} (or use --dry-run)")
+    status = 0
+    for name in names:
+        status = max(status, refresh_one(args, name, progress))
+    progress(f"{len(names)} channel(s) in {time.monotonic() - progress.started:.1f}s")
+    return status
+
+
+def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from ..pythons import parse_python_options, require_interpreters
@@ -36,9 +57,8 @@ def command(args: argparse.Namespace) -> int:
     from ..toolenv import uv_bin
     from ..verify import Options, load_set, parse_stages, verify
 
-    progress = Progress()
-    stages = parse_stages(args.stages)  # a misspelt stage stops here, before any work
-    channel = load_channel(find_channel_file(args.channel, args.channels_dir))
+    stages = parse_stages(args.stages)
+    channel = load_channel(find_channel_file(name, args.channels_dir))
     current = layout.constraints_file(channel.name, args.constraints_dir)
     interpreters = require_interpreters(channel.pythons, parse_python_options(args.python or []), f"channel {channel.name}")
     advisories = None
@@ -47,9 +67,11 @@ def command(args: argparse.Namespace) -> int:
 
         dirs = args.advisories or default_advisory_dirs()
         advisories = load_advisories(*dirs) if dirs else None
-    uv = None if args.no_universal else Path(uv_bin())
     log = progress.scoped(f"refresh {channel.name}")
-    refresh_plan = plan(channel, current, interpreters, args.tools_dir, uv, advisories, log, jobs=args.jobs)
+    refresh_plan = plan(
+        channel, current, interpreters, args.tools_dir, Path(uv_bin()), advisories, log, jobs=args.jobs,
+        universal=not args.no_universal, quick=not args.full,
+    )  # fmt: skip
     for line in refresh_plan.yanked:
         log(f"WARNING: {line}")
     print(changes_table(refresh_plan))

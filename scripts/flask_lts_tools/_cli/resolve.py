@@ -21,7 +21,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--python", action="append", metavar="X.Y=PATH", help="use this interpreter (repeatable)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="Pythons resolved at once")
     p.add_argument("--out-dir", type=Path, default=layout.CONSTRAINTS)
-    p.add_argument("--no-universal", action="store_true", help="skip the uv cross-check for other platforms")
+    p.add_argument("--no-universal", action="store_true", help="skip uv --universal (what only other platforms need)")
+    p.add_argument(
+        "--reference", choices=["changed", "all"], default="changed",
+        help="where pip-tools (the reference) resolves again after uv: only Pythons whose pins changed (default) or all",
+    )  # fmt: skip
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the files would change")
     p.set_defaults(func=command)
 
@@ -34,11 +38,10 @@ def command(args: argparse.Namespace) -> int:
     progress = Progress()
     explicit = parse_python_options(args.python or [])
     channels = [load_channel(find_channel_file(n, args.channels_dir)) for n in channel_names(args)]
-    uv = None
-    if not args.no_universal:
-        from ..toolenv import uv_bin
+    from ..constraints import read_pins
+    from ..toolenv import uv_bin
 
-        uv = Path(uv_bin())
+    uv = Path(uv_bin())
     rows = []
     outcomes = []
     for channel in channels:
@@ -47,12 +50,20 @@ def command(args: argparse.Namespace) -> int:
         for version, interp in interpreters.items():
             log(f"Python {version}: {interp.full_version} from {interp.source} ({interp.path})")
         started = time.monotonic()
-        resolution = resolve(channel, interpreters, args.tools_dir, uv, log, jobs=args.jobs)
+        current = layout.constraints_file(channel.name, args.out_dir)
+        previous = read_pins(current) if current.exists() else None
+        resolution = resolve(
+            channel, interpreters, args.tools_dir, uv, log, jobs=args.jobs,
+            previous=previous, universal=not args.no_universal, reference=args.reference,
+        )  # fmt: skip
         for note in resolution.notes:
             log(note)
         outcomes.append(resolution)
         for result in resolution.results:
-            rows.append([channel.name, result.python, result.interpreter.full_version, len(result.resolution.pins), f"{result.seconds:.1f}s"])
+            rows.append([
+                channel.name, result.python, result.interpreter.full_version, len(result.resolution.pins),
+                result.tool, f"{result.seconds:.1f}s", result.cross_check or "-",
+            ])  # fmt: skip
         log(f"resolved in {time.monotonic() - started:.1f}s: {len(resolution.merged)} lines in the merged file")
     changed = []
     for resolution in outcomes:
@@ -61,7 +72,7 @@ def command(args: argparse.Namespace) -> int:
         else:
             for path in write_constraints(resolution, args.out_dir):
                 progress(f"wrote {path}")
-    print(table(["channel", "Python", "interpreter", "pins", "pip-compile"], rows))
+    print(table(["channel", "Python", "interpreter", "pins", "pins from", "time", "cross-check"], rows))
     if args.check and changed:
         print(f"out of date: {', '.join(map(str, changed))}; run make resolve", file=sys.stderr)
         return 1
