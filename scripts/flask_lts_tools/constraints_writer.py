@@ -59,7 +59,7 @@ def _header(channel: Channel, title: str, usage: list[str], made_on: str) -> str
         "This file is generated; do not edit it. Remake it with:",
         f"    make resolve CHANNEL={channel.name}",
         f"from channels/{channel.name}.toml (serial {channel.version}), resolved with uv {uv_version()} on each",
-        f"supported Python (--universal for other platforms); every pin that changes is resolved",
+        "supported Python (--universal for other platforms); every pin that changes is resolved",
         f"again with {PIP_TOOLS_PAIR[1].replace('==', ' ')} ({PIP_TOOLS_PAIR[0].replace('==', ' ')}), the reference, whose pins are used.",
         f"Made on {made_on}.",
         "",
