@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries site dist publish bench-installer test test-unit audit advisories clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
@@ -34,7 +34,8 @@ help:
 	@echo "make verify CHANNEL=2024 [PYTHON=3.12] [STAGES=install,imports] [STRICT=1]"
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
 	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified (DRY_RUN=1 without CHANNEL: every channel)"
-	@echo "make canaries CHANNEL=2024 [PYTHON=3.12] [CANARY=name]   downstream projects' suites under the channel (docs/canaries.md)"
+	@echo "make canaries CHANNEL=2024 [PYTHON=3.12] [CANARY=name] [SHARD=1/3]   downstream projects' suites under the channel (docs/canaries.md)"
+	@echo "make canaries-merge CHANNEL=2024 [PYTHON=3.12] [SHARDS=dir]   merge the shard reports into the channel's canary report"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
 	@echo "make advisories [OSV_ZIP=all.zip] [ADVISORY_GIT=dir]   refresh advisories/ from the OSV export and the PyPA database"
 	@echo "make dockerfiles              regenerate docker/ and docker-bake.hcl (make dockerfiles-check: exit 1 if stale)"
@@ -84,11 +85,19 @@ bench-verify: $(STAMP)
 	$(BIN)/python bench/bench.py verify --cold $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),) $(if $(JOBS),--jobs $(JOBS),)
 
 # canaries: the suites of projects that depend on the channel, judged against its baseline.
+# SHARD=2/3 runs one of 3 shards of similar time (CI's matrix) and writes
+# reports/canaries/<channel>/py<X.Y>.shard-2-of-3.json; canaries-merge makes the shards'
+# reports (found under SHARDS, default the channel's reports folder) the channel's report.
 CANARY ?=
+SHARD ?=
+SHARDS ?=
 
 canaries: $(STAMP)
 	$(TOOLS) canaries --channel $(or $(CHANNEL),$(error CHANNEL=name is required)) $(foreach p,$(PYTHON),--python $(p)) \
-		$(foreach c,$(CANARY),--canary $(c)) $(if $(JOBS),--jobs $(JOBS),)
+		$(foreach c,$(CANARY),--canary $(c)) $(if $(JOBS),--jobs $(JOBS),) $(if $(SHARD),--shard $(SHARD),)
+
+canaries-merge: $(STAMP)
+	$(TOOLS) canaries-merge --channel $(or $(CHANNEL),$(error CHANNEL=name is required)) $(foreach p,$(PYTHON),--python $(p)) $(SHARDS)
 
 refresh: $(STAMP)
 	$(TOOLS) refresh $(CHANNEL) $(if $(DRY_RUN),--dry-run,) $(if $(STAGES),--stages $(STAGES),)

@@ -8,7 +8,7 @@ errors or picks exit codes. The codes, for scripts that call the toolkit:
     2  ChannelError            7  ToolEnvironmentError     12  PublishError
     3  InterpreterError        8  AdvisoryDatabaseError    13  TestToolsError
     4  PackageIndexError       9  RefreshError             14  EnvironmentCreationError
-    5  ResolutionError        10  DockerfileError          15  CanaryError
+    5  ResolutionError        10  DockerfileError          15  CanaryError, ShardError
     16 DockerTestError, PodmanError, StandInError
     6  ConstraintsError, ArchiveError                    11  DistError
 """
@@ -109,6 +109,10 @@ class CanaryError(FlaskLTSError):
     """The canary registry is malformed, or names a canary or channel that does not exist."""
 
     exit_code = 15
+
+
+class ShardError(CanaryError):
+    """A --shard is malformed, or shard reports cannot be merged (missing, duplicated, or of different runs)."""
 
 
 class DockerTestError(FlaskLTSError):

@@ -80,8 +80,38 @@ def summary_file(set_name: str, reports_dir: Path = REPORTS) -> Path:
     return reports_dir / set_name / "summary.md"
 
 
+def canary_folder(channel: str, reports_dir: Path = REPORTS) -> Path:
+    """The canary reports of a channel: one per Python, its summary, and shard reports."""
+    return reports_dir / "canaries" / channel
+
+
 def canary_report_file(channel: str, python: str, reports_dir: Path = REPORTS) -> Path:
-    return reports_dir / "canaries" / channel / f"py{python}.json"
+    return canary_folder(channel, reports_dir) / f"py{python}.json"
+
+
+def canary_summary_file(channel: str, python: str, reports_dir: Path = REPORTS) -> Path:
+    return canary_folder(channel, reports_dir) / f"summary-py{python}.md"
+
+
+def canary_shard_report_file(channel: str, python: str, index: int, count: int, reports_dir: Path = REPORTS) -> Path:
+    """One shard's report (`py3.12.shard-2-of-3.json`): merged into the channel's report, not read by the site."""
+    return canary_folder(channel, reports_dir) / f"py{python}.shard-{index}-of-{count}.json"
+
+
+def canary_shard_pattern(python: str) -> str:
+    """The glob that finds the shard reports of one Python in a folder."""
+    return f"py{python}.shard-*-of-*.json"
+
+
+def canary_report_files(channel: str, reports_dir: Path = REPORTS) -> dict[str, Path]:
+    """Python -> the channel's canary report of that Python (shard reports left out), by Python version."""
+    folder = canary_folder(channel, reports_dir)
+    found = {}
+    for path in folder.glob("py*.json") if folder.is_dir() else ():
+        python = path.name[2:-5]
+        if python.replace(".", "").isdigit() and python.count(".") == 1:
+            found[python] = path
+    return dict(sorted(found.items(), key=lambda item: tuple(int(n) for n in item[0].split("."))))
 
 
 def known_failure_files(channel: str | None, explicit: Path | None = None, channels_dir: Path = CHANNELS) -> list[Path]:

@@ -409,6 +409,69 @@ def test_channel_page_lists_advisories_and_accepted_risks(tmp_path: Path):
         assert finding["id"] in page
 
 
+# -- canaries ------------------------------------------------------------------------------------
+
+
+def canary_site(tmp_path: Path, channel: str, reports: dict[str, dict]) -> str:
+    """A channel's page, built with these canary reports (file name -> JSON) in its reports folder."""
+    repo = Repo(tmp_path)
+    repo.channel(channel)
+    repo.constraints_files(channel, 0)
+    repo.publish(channel)
+    folder = repo.reports / "canaries" / channel
+    folder.mkdir(parents=True)
+    for name, data in reports.items():
+        (folder / name).write_text(json.dumps(data))
+    return _text(repo.site()[f"{channel}/index.html"].decode())
+
+
+def real_canaries(channel: str) -> dict:
+    return json.loads((ROOT / "reports" / "canaries" / channel / "py3.12.json").read_text())
+
+
+def test_channel_page_shows_each_canary_of_the_report(tmp_path: Path):
+    report = real_canaries("2026")
+    shard = {**report, "canaries": report["canaries"][:2], "shard": {"index": 1, "count": 9, "of": []}}
+    text = canary_site(tmp_path, "2026", {"py3.12.json": report, "py3.12.shard-1-of-9.json": shard})
+    section = text.split(" Canaries The test suites", 1)[1].split(" Known advisories ", 1)[0]
+    assert "Python 3.12 Run on 2026-11-30: 17 of 20 canaries pass, 1 broken, 1 error, 1 not run." in section
+    assert "Judged against the set as the package index stood on the release date 2026-07-31." in section
+    assert "apifairy 1.5.1 broken 29 1 22 s tests/test_apifairy.py::TestAPIFairy::test_basic_auth" in section
+    assert "apiflask 3.1.2 error 0 0 17 s could not resolve the test tools" in section
+    assert "microblog-api git not run 0 0 0 s its source" in section
+    assert "sqlalchemy-continuum 2.0.0 pass 866 0 204 s" in section
+    assert "flask-assets 2.1.0 pass 21 0 13 s" in section
+    assert section.count("Python 3.") == 1  # the shard report is not a table of its own
+    assert "No canary report" not in text
+
+
+def test_a_regressed_canary_names_its_culprit_pin(tmp_path: Path):
+    # The measured run of docs/canaries.md: APIFairy under serial 2024.0, Flask-HTTPAuth 4.8.0 -> 4.8.1.
+    report = real_canaries("2024")
+    test = "tests/test_apifairy.py::TestAPIFairy::test_basic_auth"
+    for canary in report["canaries"]:
+        if canary["name"] == "apifairy":
+            canary.update(status="fail", passed=29, failed=1, failing=[test], problems=[{"message": "assert 401 == 200", "test": test}])
+    report.update(status="fail", serial="2024.0", baseline="the set as the package index stood on the release date 2024-07-31", verdicts=[{
+        "canary": "apifairy", "regressed": [test], "broken": [], "spurious": [], "notes": [],
+        "culprit": {"package": "flask-httpauth", "baseline": "4.8.0", "candidate": "4.8.1", "tests": [test], "steps": 7},
+    }])  # fmt: skip
+    text = canary_site(tmp_path, "2024", {"py3.12.json": report})
+    assert "Serial 2024.0, run on 2026-11-30: 19 of 21 canaries pass, 1 regressed, 1 not run." in text
+    assert f"apifairy 1.5.1 regressed 29 1 11 s flask-httpauth 4.8.0 -> 4.8.1 {test}" in text
+
+
+def test_a_channel_without_canary_reports_says_so(repo: Repo):
+    repo.publish()
+    text = _text(repo.site()["2030/index.html"].decode())
+    assert "No canary report for channel 2030: the test suites of the projects that depend on it have not been run" in text
+
+
+def test_an_unreadable_canary_report_is_shown_as_such(tmp_path: Path):
+    text = canary_site(tmp_path, "2030", {"py3.12.json": {"schema": "something else"}})
+    assert "Canaries" in text and "Python 3.12 unreadable report" in text
+
+
 # -- the repository's own archive ----------------------------------------------------------------
 
 

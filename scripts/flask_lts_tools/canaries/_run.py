@@ -26,6 +26,7 @@ from ..verify.stages.upstream.sdist import fetch_sdist
 from ._registry import Canary
 
 Log = Callable[[str], None]
+SCHEMA = "flask-lts-canaries/1"
 
 
 @dataclass
@@ -66,6 +67,9 @@ class CanaryRun:
     canaries: list[CanaryResult] = field(default_factory=list)
     baseline: str = ""  # what failing tests were judged against (canaries._verdict)
     verdicts: list[dict] = field(default_factory=list)
+    serial: str = ""  # the channel's serial whose constraints ran ("" for a candidate's set)
+    shard: dict = field(default_factory=dict)  # a shard's run: index, count, the whole selection (canaries._shards)
+    shards: list[dict] = field(default_factory=list)  # a merged run: each shard's index, start and time
 
     @property
     def regressed(self) -> bool:
@@ -85,7 +89,7 @@ class CanaryRun:
         return "pass" if statuses else "skip"
 
     def to_json(self) -> dict:
-        return {"schema": "flask-lts-canaries/1", "status": self.status, **asdict(self)}
+        return {"schema": SCHEMA, "status": self.status, **asdict(self)}
 
 
 def _pip_conflict(text: str) -> str:
@@ -158,7 +162,7 @@ def run_canaries(
     pinned = PinnedSet(set_name or channel.name, constraints, read_pins(constraints), channel)
     run = CanaryRun(
         pinned.name, channel.name, str(constraints), interpreter.version, f"{interpreter.full_version} ({interpreter.source})",
-        _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(), serial="" if set_name else channel.version,
     )  # fmt: skip
     catalogue = load_catalogue()
 

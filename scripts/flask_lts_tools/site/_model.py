@@ -1,8 +1,9 @@
 """What the site shows of one channel, gathered from its files: the pages and the API read only this.
 
 Pins come from the channel's newest published serial (the bytes its URLs serve), the
-verification matrix from `reports/<channel>/py<X.Y>.json`, advisories from the audit,
-the serials' history from `constraints/<channel>/CHANGES.md`.
+verification matrix from `reports/<channel>/py<X.Y>.json`, the canaries from
+`reports/canaries/<channel>/py<X.Y>.json`, advisories from the audit, the serials'
+history from `constraints/<channel>/CHANGES.md`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..constraints import Pin, environment, read_pins
 from ..docker import IMAGE, newest_supported
 from ..verify.stages import stage_names
 from ._archive import PublishedSerial
+from ._canaries import CanaryTable, read_canary_tables
 
 # Where a pin applies is probed on these platforms: a line whose marker names a
 # platform (colorama on win32) applies on none of the Linux ones.
@@ -105,6 +107,7 @@ class ChannelView:
     changelog: tuple[ChangelogEntry, ...]
     docker_tags: tuple[tuple[str, str], ...]  # (tag, what it is)
     install_extras: str
+    canaries: tuple[CanaryTable, ...] = ()  # one per Python with a canary report
 
     @property
     def latest(self) -> PublishedSerial:
@@ -288,4 +291,5 @@ def channel_view(
         changelog=read_changelog(constraints_dir / channel.name / "CHANGES.md"),
         docker_tags=docker_tags(channel, channels),
         install_extras=install_extras(channel),
+        canaries=read_canary_tables(channel.name, reports_dir),
     )
