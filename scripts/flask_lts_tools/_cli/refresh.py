@@ -24,6 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--constraints-dir", type=Path, default=layout.CONSTRAINTS)
     p.add_argument("--reports-dir", type=Path, default=layout.REPORTS)
     p.add_argument("--work-dir", type=Path, default=layout.VERIFY_WORK)
+    p.add_argument("--api-diff", action=argparse.BooleanOptionalAction, default=True,
+                   help="show each changed pin's public API difference (fetches both releases; default: on)")
+    p.add_argument("--api-cache", type=Path, default=layout.API_DIFF, help="where releases are unpacked for the API difference")
     p.set_defaults(func=command)
 
 
@@ -49,7 +52,9 @@ def command(args: argparse.Namespace) -> int:
         advisories = load_advisories(*dirs) if dirs else None
     uv = None if args.no_universal else Path(uv_bin())
     log = progress.scoped(f"refresh {channel.name}")
-    refresh_plan = plan(channel, current, interpreters, args.tools_dir, uv, advisories, log, jobs=args.jobs)
+    refresh_plan = plan(
+        channel, current, interpreters, args.tools_dir, uv, advisories, log, jobs=args.jobs, api_diff=args.api_diff, api_cache=args.api_cache
+    )  # fmt: skip
     for line in refresh_plan.yanked:
         log(f"WARNING: {line}")
     print(changes_table(refresh_plan))
