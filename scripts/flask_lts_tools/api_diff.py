@@ -126,11 +126,13 @@ def release_tree(package: str, version: str, cache: Path) -> Path:
         entry = release.pure_wheel or release.sdist
         if entry is None:
             raise ApiDiffError(f"{package} {version} has neither a pure-Python wheel nor an sdist on the package index")
-        archive = index.download(entry, cache)
+        # Each call downloads into a folder of its own: two changes of one package may fetch the
+        # same release at once. Only the unpacked folder is kept.
+        scratch = cache / f".{target.name}.{os.getpid()}.{threading.get_ident()}.download"
         try:
-            _unpack(archive, target)
+            _unpack(index.download(entry, scratch), target)
         finally:
-            archive.unlink(missing_ok=True)  # the unpacked folder is what is kept
+            shutil.rmtree(scratch, ignore_errors=True)
     source = target / "src"
     return source if source.is_dir() and top_level_modules(source) else target
 
