@@ -10,6 +10,7 @@ errors or picks exit codes. The codes, for scripts that call the toolkit:
     4  PackageIndexError       9  RefreshError             14  EnvironmentCreationError
     5  ResolutionError        10  DockerfileError          15  CanaryError, ShardError
     16 DockerTestError, PodmanError, StandInError
+    17 ApiDiffError
     6  ConstraintsError, ArchiveError                    11  DistError
 """
 
@@ -127,6 +128,12 @@ class PodmanError(DockerTestError):
 
 class StandInError(DockerTestError):
     """A stand-in base image (Debian's Python, made with mmdebstrap) could not be made."""
+
+
+class ApiDiffError(FlaskLTSError):
+    """Two releases' public APIs could not be compared: a release, its files or its source is missing."""
+
+    exit_code = 17
 
 
 class UpstreamError(FlaskLTSError):

@@ -39,6 +39,7 @@ TOOLS = CACHE / "tools"  # one pip-tools environment per Python
 VERIFY_WORK = CACHE / "verify"  # one work folder per (set, Python)
 SDISTS = CACHE / "sdists"  # sdists of the upstream suites, sha256-checked
 TESTTOOLS = CACHE / "testtools"  # resolved and installed test tools, per Python
+API_DIFF = CACHE / "api-diff"  # <name>-<version>/: releases unpacked for the API difference of a refresh
 
 
 def constraints_name(channel: str) -> str:

@@ -6,23 +6,28 @@ import datetime as _dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from ._exceptions import PackageIndexError
+from ._files import sha256
 
 TIMEOUT = 30
+DOWNLOAD_TIMEOUT = 120
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,20 @@ class Release:
         """The release's sdist (an unyanked one if there is any), or None."""
         sdists = sorted((f for f in self.files if f.packagetype == "sdist"), key=lambda f: f.yanked)
         return sdists[0] if sdists else None
+
+    @property
+    def pure_wheel(self) -> File | None:
+        """The release's pure-Python wheel (`py3-none-any`; an unyanked one if any), or None."""
+        wheels = sorted((f for f in self.files if f.filename.endswith(".whl") and _pure_python(f.filename)), key=lambda f: f.yanked)
+        return wheels[0] if wheels else None
+
+
+def _pure_python(filename: str) -> bool:
+    try:
+        tags = parse_wheel_filename(filename)[3]
+    except InvalidWheelFilename:
+        return False
+    return any(t.interpreter.startswith("py3") and t.abi == "none" and t.platform == "any" for t in tags)
 
 
 @dataclass(frozen=True)
@@ -164,6 +183,30 @@ def project(name: str, timeout: float = TIMEOUT) -> Project:
     result = parse_project(name, data, url)
     _cache[key] = result
     return result
+
+
+def download(entry: File, cache: Path, timeout: float = DOWNLOAD_TIMEOUT) -> Path:
+    """One file of a release into `cache`, checked against the index's sha256 (kept when it
+    is there already and matches); PackageIndexError if it cannot be fetched or differs."""
+    if not entry.sha256:
+        raise PackageIndexError(f"the index gives no sha256 for {entry.filename}; refusing an unchecked file")
+    filename = Path(entry.filename).name
+    target = cache / filename
+    if target.exists() and sha256(target) == entry.sha256:
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{filename}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        with urllib.request.urlopen(entry.url, timeout=timeout) as response, open(tmp, "wb") as out:
+            shutil.copyfileobj(response, out)
+        if sha256(tmp) != entry.sha256:
+            raise PackageIndexError(f"{filename}: sha256 differs from the index's {entry.sha256}; not using it")
+        os.replace(tmp, target)
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise PackageIndexError(f"could not download {entry.url} ({getattr(exc, 'reason', exc)})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
 
 
 def projects(names: Iterable[str], workers: int = 16) -> dict[str, Project]:

@@ -23,6 +23,7 @@ from packaging.utils import NormalizedName
 from . import index
 from .admission import admission_lines
 from ._exceptions import PackageIndexError, RefreshError
+from .api_diff import FLAG, ApiDifference, api_difference
 from ._files import atomic_write_many
 from ._output import markdown_table
 from .channel import Channel
@@ -46,6 +47,7 @@ class PinChange:
     released: str | None  # upload date of the new release, when the index says
     fixes: tuple[str, ...] = ()  # advisory ids the change fixes
     why: str = ""  # what admitted or forced the change: a hold, the status policy (admission.py)
+    api: ApiDifference | None = None  # public API difference old -> new; None when not compared
 
 
 @dataclass
@@ -151,8 +153,11 @@ def plan(
     jobs: int = 2,
     universal: bool = True,
     quick: bool = False,
+    api_diff: bool = True,
+    api_cache: Path = layout.API_DIFF,
 ) -> RefreshPlan:
-    """Resolve the channel anew (newest release inside each series) and diff it with `current`.
+    """Resolve the channel anew (newest release inside each series) and diff it with `current`;
+    with `api_diff`, each changed pin also gets the public API difference of its two releases.
 
     `quick`: ask the index first (newer_releases) and resolve only if it offers anything
     new; otherwise the plan has no changes and no resolution."""
@@ -181,7 +186,27 @@ def plan(
         changes.append(
             PinChange(name, ov, nv, pythons, channel.allowed_series(name, pythons[0]), _release_date(name, nv), fixes, _why(resolution, name))
         )
+    if api_diff:
+        changes = with_api_differences(changes, api_cache, log)
     return RefreshPlan(channel, resolution, changes, yanked_pins(old))
+
+
+def with_api_differences(changes: Sequence[PinChange], cache: Path, log: Log = print, workers: int = 3) -> list[PinChange]:
+    """The changes, each pin that moved between two releases with its public API difference."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    compared = [c for c in changes if c.old and c.new]
+    if not compared:
+        return list(changes)
+    log(f"public API difference of {len(compared)} changed pin(s)")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        found = dict(zip(compared, pool.map(lambda c: api_difference(c.package, c.old, c.new, cache), compared)))
+    for difference in found.values():
+        if difference.flag:
+            log(f"FLAG: {difference.package} {difference.old} -> {difference.new}: {FLAG} ({', '.join(difference.removed)})")
+        elif difference.error:
+            log(f"WARNING: {difference.package} {difference.old} -> {difference.new}: API not compared ({difference.error})")
+    return [dataclasses.replace(c, api=found[c]) if c in found else c for c in changes]
 
 
 def _why(resolution: ChannelResolution, package: str) -> str:
@@ -201,12 +226,23 @@ def changes_table(plan: RefreshPlan) -> str:
             ", ".join(c.pythons) if len(c.pythons) < len(plan.channel.pythons) else "all",
             ", ".join(c.fixes) or "-",
             c.why or "-",
+            _api_cell(c),
         ]
         for c in plan.changes
     ]
-    table = markdown_table(["package", "pin", "released", "series", "Python", "fixes", "why"], rows)
+    table = markdown_table(["package", "pin", "released", "series", "Python", "fixes", "why", "API"], rows)
     held = [f"held: {h.package} {h.held_at} (refused {h.refused}: regresses {', '.join(h.canaries)}; review {h.review})" for h in plan.channel.held]
-    return "\n".join([table, *held])
+    flagged = [
+        f"FLAG: {c.package} {c.old} -> {c.new}: {FLAG}: {', '.join(c.api.removed)}"
+        for c in plan.changes if c.api is not None and c.api.flag
+    ]  # fmt: skip
+    return "\n".join([table, *held, *flagged])
+
+
+def _api_cell(change: PinChange) -> str:
+    if change.api is not None:
+        return change.api.summary(width=80)
+    return "-" if not (change.old and change.new) else "not compared"
 
 
 _SERIAL = re.compile(r"^(serial\s*=\s*)(\d+)(.*)$", re.M)
@@ -236,7 +272,27 @@ def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
         released = f", released {c.released}" if c.released else ""
         why = f"; {c.why}" if c.why else ""
         lines.append(f"- {c.package} {c.old or '(new)'} -> {c.new or '(dropped)'}{pythons}{released}{fixes}{why}")
+        lines += [f"  - {line}" for line in _api_lines(c.api)]
     return "\n".join(lines) + "\n"
+
+
+CHANGELOG_API_LINES = 20
+
+
+def _api_lines(api: ApiDifference | None) -> list[str]:
+    """The sub-bullets of one change: its public API difference (the flag first), if compared."""
+    if api is None:
+        return []
+    if api.error is not None:
+        return [f"public API not compared: {api.error}"]
+    if not api.breakages:
+        return ["no public API difference"]
+    lines = [f"**{FLAG}**"] if api.flag else []
+    lines += [f"API: {b}" for b in api.breakages[:CHANGELOG_API_LINES]]
+    rest = len(api.breakages) - CHANGELOG_API_LINES
+    if rest > 0:
+        lines.append(f"API: … and {rest} more (`flask-lts-tools api-diff {api.package} {api.old} {api.new}`)")
+    return lines
 
 
 def changelog_path(constraints_dir: Path, channel: Channel) -> Path:

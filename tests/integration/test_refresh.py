@@ -92,7 +92,8 @@ def test_refresh_picks_up_a_patch_release_and_refuses_a_broken_one(tmp_path, whe
     (channels / "t.toml").write_text(channel_text(name="t", pythons=("3.11",)))
     constraints = tmp_path / "constraints"
     common = ["--channels-dir", str(channels), "--tools-dir", str(ROOT / ".cache" / "tools")]
-    dirs = ["--constraints-dir", str(constraints), "--reports-dir", str(tmp_path / "reports"), "--work-dir", str(tmp_path / "work")]
+    dirs = ["--constraints-dir", str(constraints), "--reports-dir", str(tmp_path / "reports"), "--work-dir", str(tmp_path / "work"),
+            "--api-cache", str(tmp_path / "api-diff")]  # the made-up itsdangerous 2.2.1 stays out of the shared cache
     refresh = [*common, "refresh", "t", "--no-universal", "--no-advisories", "--stages", "install,pip-check,imports", *dirs]
 
     first = run_tools(*common, "resolve", "t", "--no-universal", "--out-dir", str(constraints), env=env)

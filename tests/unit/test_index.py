@@ -49,3 +49,14 @@ def test_a_yanked_only_release_still_names_its_sdist():
     release = parse_project("flask-login", ANSWER, "https://index.example/pypi/flask-login/json").releases["0.6.2"]
     assert release.yanked and release.sdist.yanked
     assert release.sdist.url == "https://files.example/old.tar.gz"
+
+
+def test_the_pure_python_wheel_is_found_and_compiled_ones_are_not():
+    project = parse_project("flask-login", ANSWER, "https://index.example/pypi/flask-login/json")
+    assert project.releases["0.6.3"].pure_wheel.filename == "Flask_Login-0.6.3-py3-none-any.whl"
+    assert project.releases["0.6.2"].pure_wheel is None  # an sdist only
+    compiled = {"info": {"name": "MarkupSafe"}, "releases": {"2.1.5": [
+        {"filename": "MarkupSafe-2.1.5-cp311-cp311-manylinux_2_17_x86_64.whl", "url": "a", "packagetype": "bdist_wheel"},
+        {"filename": "MarkupSafe-2.1.5-py2.py3-none-any.whl", "url": "b", "packagetype": "bdist_wheel"},
+    ]}}  # fmt: skip
+    assert parse_project("markupsafe", compiled).releases["2.1.5"].pure_wheel.url == "b"

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from flask_lts_tools import index
+from flask_lts_tools import index, refresh
+from flask_lts_tools.api_diff import ApiDifference
 from flask_lts_tools.channel import Channel, load_channel
 from flask_lts_tools.constraints import Pin, Resolution, merge, parse_pins
 from flask_lts_tools.pythons import Interpreter
@@ -32,6 +33,7 @@ from flask_lts_tools.refresh import (
     changes_table,
     diff,
     new_changelog_text,
+    with_api_differences,
     yanked_pins,
 )
 from flask_lts_tools.resolve import ChannelResolution, PythonResult
@@ -101,13 +103,13 @@ CHANGES = (
 
 def test_changes_table_shows_each_change_with_its_pythons_and_fixes(channel):
     table = changes_table(plan_of(channel, *CHANGES)).splitlines()
-    assert [cell.strip() for cell in table[0].strip("|").split("|")] == ["package", "pin", "released", "series", "Python", "fixes", "why"]
+    assert [cell.strip() for cell in table[0].strip("|").split("|")] == ["package", "pin", "released", "series", "Python", "fixes", "why", "API"]
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table[2:]]
-    assert rows == [
-        ["click", "8.1.7 -> 8.1.8", "2024-12-21", "8.1", "all", "-", "-"],
-        ["flask", "3.0.3 -> 3.0.4", "-", "3.0", "3.13", "GHSA-xxxx-yyyy-zzzz, PYSEC-2026-1", "-"],
-        ["blinker", "(none) -> 1.8.2", "2024-05-06", "1.8", "all", "-", "-"],
-        ["itsdangerous", "2.2.0 -> (dropped)", "-", "2.2", "all", "-", "-"],
+    assert rows == [  # no API difference was computed for these: "not compared" where there were two releases
+        ["click", "8.1.7 -> 8.1.8", "2024-12-21", "8.1", "all", "-", "-", "not compared"],
+        ["flask", "3.0.3 -> 3.0.4", "-", "3.0", "3.13", "GHSA-xxxx-yyyy-zzzz, PYSEC-2026-1", "-", "not compared"],
+        ["blinker", "(none) -> 1.8.2", "2024-05-06", "1.8", "all", "-", "-", "-"],
+        ["itsdangerous", "2.2.0 -> (dropped)", "-", "2.2", "all", "-", "-", "-"],
     ]
 
 
@@ -124,6 +126,77 @@ def test_changelog_entry_is_headed_by_the_new_serial_and_date(channel):
         "- blinker (new) -> 1.8.2, released 2024-05-06\n"
         "- itsdangerous 2.2.0 -> (dropped)\n"
     )
+
+
+# -- the public API difference of each change ----------------------------------------------
+
+WERKZEUG_3 = ApiDifference("werkzeug", "2.3.8", "3.0.0", (
+    "removed werkzeug.urls.url_quote", "removed werkzeug.urls.url_unquote",
+    "changed signature of werkzeug.http.parse_cookie(...): removed charset, errors; moved cls",
+))  # fmt: skip
+API_CHANGES = (
+    PinChange("werkzeug", "2.3.8", "3.0.0", ("3.11", "3.12", "3.13"), "3.0", None, api=WERKZEUG_3),
+    PinChange("flask-httpauth", "4.8.0", "4.8.1", ("3.11", "3.12", "3.13"), "4.8", None,
+              api=ApiDifference("flask-httpauth", "4.8.0", "4.8.1", ("removed flask_httpauth.MultiAuth.additional_auth",))),
+    PinChange("flask-login", "0.6.2", "0.6.3", ("3.11", "3.12", "3.13"), "0.6", None, api=ApiDifference("flask-login", "0.6.2", "0.6.3")),
+    PinChange("click", "8.1.7", "8.1.99", ("3.11", "3.12", "3.13"), "8.1", None,
+              api=ApiDifference("click", "8.1.7", "8.1.99", error="click 8.1.99 is not on the package index")),
+)  # fmt: skip
+
+
+def test_the_table_shows_each_change_s_api_difference_and_flags_a_patch_release_removing_api(channel):
+    lines = changes_table(plan_of(channel, *API_CHANGES)).splitlines()
+    api = {row.split("|")[1].strip(): row.split("|")[8].strip() for row in lines[2:6]}
+    assert api == {
+        "werkzeug": "3 changes: removed werkzeug.urls.url_quote; removed werkzeug.urls.url_unquote;…",  # cut at 80
+        "flask-httpauth": "FLAG: API REMOVED in a patch release (1 change): removed flask_httpauth.MultiAu…",
+        "flask-login": "-",
+        "click": "not compared: click 8.1.99 is not on the package index",
+    }
+    assert lines[6:] == ["FLAG: flask-httpauth 4.8.0 -> 4.8.1: API REMOVED in a patch release: flask_httpauth.MultiAuth.additional_auth"]
+
+
+def test_the_changelog_lists_each_change_s_api_difference_under_it(channel, monkeypatch):
+    monkeypatch.setattr(refresh, "CHANGELOG_API_LINES", 2)
+    assert changelog_entry(plan_of(channel, *API_CHANGES), TODAY) == (
+        "## t.1 (2026-11-30)\n"
+        "\n"
+        "- werkzeug 2.3.8 -> 3.0.0\n"
+        "  - API: removed werkzeug.urls.url_quote\n"
+        "  - API: removed werkzeug.urls.url_unquote\n"
+        "  - API: … and 1 more (`flask-lts-tools api-diff werkzeug 2.3.8 3.0.0`)\n"
+        "- flask-httpauth 4.8.0 -> 4.8.1\n"
+        "  - **API REMOVED in a patch release**\n"
+        "  - API: removed flask_httpauth.MultiAuth.additional_auth\n"
+        "- flask-login 0.6.2 -> 0.6.3\n"
+        "  - no public API difference\n"
+        "- click 8.1.7 -> 8.1.99\n"
+        "  - public API not compared: click 8.1.99 is not on the package index\n"
+    )
+
+
+def test_each_change_between_two_real_releases_gets_its_api_difference(channel, tmp_path):
+    changes = [
+        PinChange("flask-httpauth", "4.8.0", "4.8.1", ("3.11", "3.12", "3.13"), "4.8", "2025-06-26"),
+        PinChange("blinker", None, "1.8.2", ("3.11", "3.12", "3.13"), "1.8", "2024-05-06"),
+        PinChange("flask-login", "0.6.2", "0.6.3", ("3.13",), "0.6", "2023-10-30"),
+    ]
+    logged: list[str] = []
+    compared = with_api_differences(changes, tmp_path / "api-diff", logged.append)
+    assert [c.api for c in compared] == [
+        ApiDifference("flask-httpauth", "4.8.0", "4.8.1", ("removed flask_httpauth.MultiAuth.additional_auth",)),
+        None,  # a new package: nothing to compare with
+        ApiDifference("flask-login", "0.6.2", "0.6.3", ()),
+    ]
+    assert [dataclasses.replace(c, api=None) for c in compared] == changes
+    assert logged == [
+        "public API difference of 2 changed pin(s)",
+        "FLAG: flask-httpauth 4.8.0 -> 4.8.1: API REMOVED in a patch release (flask_httpauth.MultiAuth.additional_auth)",
+    ]
+    rows = changes_table(plan_of(channel, *compared)).splitlines()[2:5]
+    assert [row.split("|")[8].strip() for row in rows] == [
+        "FLAG: API REMOVED in a patch release (1 change): removed flask_httpauth.MultiAu…", "-", "-",
+    ]
 
 
 def test_a_new_changelog_gets_a_title_and_the_entry(channel, tmp_path):

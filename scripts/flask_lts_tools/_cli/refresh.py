@@ -26,6 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--constraints-dir", type=Path, default=layout.CONSTRAINTS)
     p.add_argument("--reports-dir", type=Path, default=layout.REPORTS)
     p.add_argument("--work-dir", type=Path, default=layout.VERIFY_WORK)
+    p.add_argument("--api-diff", action=argparse.BooleanOptionalAction, default=True,
+                   help="show each changed pin's public API difference (fetches both releases; default: on)")
+    p.add_argument("--api-cache", type=Path, default=layout.API_DIFF, help="where releases are unpacked for the API difference")
     p.set_defaults(func=command)
 
 
@@ -70,7 +73,7 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
     log = progress.scoped(f"refresh {channel.name}")
     refresh_plan = plan(
         channel, current, interpreters, args.tools_dir, Path(uv_bin()), advisories, log, jobs=args.jobs,
-        universal=not args.no_universal, quick=not args.full,
+        universal=not args.no_universal, quick=not args.full, api_diff=args.api_diff, api_cache=args.api_cache,
     )  # fmt: skip
     for line in refresh_plan.yanked:
         log(f"WARNING: {line}")

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
-import os
 import posixpath
 import re
 import shutil
 import tarfile
-import threading
-import urllib.error
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +17,7 @@ from packaging.version import InvalidVersion, Version
 
 from .... import index
 from ...._exceptions import FlaskLTSError
-from ...._files import sha256
 from .catalogue import Catalogue, Suite, UpstreamError
-
-DOWNLOAD_TIMEOUT = 120
 
 
 @dataclass(frozen=True)
@@ -47,22 +40,10 @@ def fetch_sdist(name: str, version: str, cache: Path, timeout: float = index.TIM
         raise UpstreamError(f"{name} {version} has no sdist on the package index")
     if not entry.sha256:
         raise UpstreamError(f"{name} {version}: the index gives no sha256 for {entry.filename}; refusing an unchecked sdist")
-    filename = Path(entry.filename).name
-    target = cache / filename
-    if target.exists() and sha256(target) == entry.sha256:
-        return SdistFile(target, entry.uploaded, entry.url)
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".{filename}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        with urllib.request.urlopen(entry.url, timeout=DOWNLOAD_TIMEOUT) as response, open(tmp, "wb") as out:
-            shutil.copyfileobj(response, out)
-        if sha256(tmp) != entry.sha256:
-            raise UpstreamError(f"{filename}: sha256 differs from the index's {entry.sha256}; not using it")
-        os.replace(tmp, target)
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise UpstreamError(f"could not download {entry.url} ({getattr(exc, 'reason', exc)})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+        target = index.download(entry, cache)
+    except FlaskLTSError as exc:
+        raise UpstreamError(str(exc)) from None
     return SdistFile(target, entry.uploaded, entry.url)
 
 
