@@ -28,7 +28,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 .PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh api-diff bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
 
 help:
-	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (pip-tools on every Python)"
+	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (uv on every Python, pip-tools where pins change)"
 	@echo "make resolve-check            fail if constraints/ is out of date with channels/"
 	@echo "make new-channel CHANNEL=2028 FREEZE=2028-06-30   propose a channel file"
 	@echo "make verify CHANNEL=2024 [PYTHON=3.12] [STAGES=install,imports] [STRICT=1]"

@@ -26,7 +26,7 @@ from ._exceptions import PackageIndexError, RefreshError
 from .api_diff import FLAG, ApiDifference, api_difference
 from ._files import atomic_write_many
 from ._output import markdown_table
-from .channel import Channel
+from .channel import Channel, Hold
 from .constraints import Pin, pins_for, read_pins
 from .pythons import Interpreter
 from .constraints_writer import constraint_files
@@ -56,6 +56,8 @@ class RefreshPlan:
     resolution: ChannelResolution | None  # None: the index offered nothing new (plan(quick=True))
     changes: list[PinChange]
     yanked: list[str] = field(default_factory=list)  # current pins yanked since
+    holds: list[Hold] = field(default_factory=list)  # new holds this refresh records (the canary gate's)
+    found_holds: list[Hold] = field(default_factory=list)  # set by apply(): holds that stopped this round
 
     @property
     def new_channel(self) -> Channel:
@@ -273,6 +275,11 @@ def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
         why = f"; {c.why}" if c.why else ""
         lines.append(f"- {c.package} {c.old or '(new)'} -> {c.new or '(dropped)'}{pythons}{released}{fixes}{why}")
         lines += [f"  - {line}" for line in _api_lines(c.api)]
+    for hold in plan.holds:
+        lines.append(
+            f"- held: {hold.package} stays at {hold.held_at}; {hold.refused} is refused: it regresses "
+            f"{', '.join(hold.canaries)} ({', '.join(hold.tests[:3])}); review {hold.review.isoformat()}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -329,12 +336,17 @@ def apply(
     verify_candidate: Callable[[Path], list[dict]],
     today: _dt.date | None = None,
     docker_root: Path | None = None,
+    check_canaries: Callable[[Path], list[Hold]] | None = None,
 ) -> list[Path]:
-    """Verify the candidate; on success write constraints, serial and changelog atomically.
+    """Verify the candidate, then run its canaries; on success write constraints, serial,
+    changelog and any new holds atomically.
 
     `verify_candidate(path_to_candidate_constraints)` returns the verification
-    reports (one per Python, as JSON dicts). Nothing is written if any failed. With
-    `docker_root`, the channel's Docker files there are regenerated in the same write.
+    reports (one per Python, as JSON dicts). Nothing is written if any failed.
+    `check_canaries(path)` returns the holds the canaries call for (it raises when a
+    regression cannot be held); when there are any, nothing is written, they are put in
+    `plan.found_holds` and [] is returned: resolve again with them and apply again.
+    With `docker_root`, the channel's Docker files there are regenerated in the same write.
     """
     today = today or _dt.date.today()
     if plan.resolution is None or not plan.changes:
@@ -346,24 +358,44 @@ def apply(
         for path, text in staged.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-        reports = verify_candidate(layout.constraints_file(plan.channel.name, Path(tmp)))
-    failed = [r for r in reports if r["status"] != "pass"]
-    if failed or not reports:
-        problems = [p for r in failed for s in r["stages"] if s["status"] in ("fail", "error") for p in s["problems"]]
-        detail = "; ".join(blame(problems, plan.changes)[:5]) or "no verification report"
-        raise RefreshError(
-            f"channel {plan.channel.name}: the refreshed set failed verification on Python "
-            f"{', '.join(r['python'] for r in failed)}: {detail}; nothing was written"
-        )
+        candidate = layout.constraints_file(plan.channel.name, Path(tmp))
+        reports = verify_candidate(candidate)
+        failed = [r for r in reports if r["status"] != "pass"]
+        if failed or not reports:
+            problems = [p for r in failed for s in r["stages"] if s["status"] in ("fail", "error") for p in s["problems"]]
+            detail = "; ".join(blame(problems, plan.changes)[:5]) or "no verification report"
+            raise RefreshError(
+                f"channel {plan.channel.name}: the refreshed set failed verification on Python "
+                f"{', '.join(r['python'] for r in failed)}: {detail}; nothing was written"
+            )
+        if check_canaries is not None:
+            plan.found_holds = list(check_canaries(candidate))
+            if plan.found_holds:
+                return []
     files = constraint_files(candidate_resolution, constraints_dir, today)
-    channel_text = plan.channel.path.read_text(encoding="utf-8")
-    files[plan.channel.path] = bump_serial_text(channel_text, plan.channel.serial, new_channel.serial)
+    files[plan.channel.path] = bump_serial_text(channel_text_with_holds(plan), plan.channel.serial, new_channel.serial)
     log_path = changelog_path(constraints_dir, plan.channel)
     files[log_path] = new_changelog_text(log_path, changelog_entry(plan, today), plan.channel)
     if docker_root is not None:
         files.update(docker_files(plan, files, constraints_dir, docker_root))
     atomic_write_many(files)
     return sorted(files)
+
+
+def channel_text_with_holds(plan: RefreshPlan) -> str:
+    """The channel file's text with this refresh's new holds appended (comments kept)."""
+    from .canaries import hold_toml
+
+    text = plan.channel.path.read_text(encoding="utf-8")
+    for hold in plan.holds:
+        text = text.rstrip("\n") + "\n\n" + hold_toml(hold)
+    return text
+
+
+def write_holds_only(plan: RefreshPlan) -> list[Path]:
+    """Every new release was held: the pins stay, the serial stays, the holds are recorded."""
+    atomic_write_many({plan.channel.path: channel_text_with_holds(plan)})
+    return [plan.channel.path]
 
 
 def docker_files(plan: RefreshPlan, files: dict[Path, str], constraints_dir: Path, root: Path) -> dict[Path, str]:

@@ -29,6 +29,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--api-diff", action=argparse.BooleanOptionalAction, default=True,
                    help="show each changed pin's public API difference (fetches both releases; default: on)")
     p.add_argument("--api-cache", type=Path, default=layout.API_DIFF, help="where releases are unpacked for the API difference")
+    p.add_argument("--registry", type=Path, default=layout.CANARIES, help="the canary registry")
+    p.add_argument("--canary-python", metavar="X.Y", help="Python the canary gate runs on (default: the channel's default Python)")
+    p.add_argument("--sdist-cache", type=Path, default=layout.SDISTS)
+    p.add_argument("--testtools-cache", type=Path, default=layout.TESTTOOLS)
     p.set_defaults(func=command)
 
 
@@ -55,7 +59,12 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from ..pythons import parse_python_options, require_interpreters
-    from ..refresh import apply, changes_table, plan
+    import dataclasses
+
+    from .._exceptions import RefreshError
+    from ..canaries import gate, load_canaries, select, summary_markdown
+    from ..channel import Hold
+    from ..refresh import apply, changes_table, plan, write_holds_only
     from ..report import write_result
     from ..toolenv import uv_bin
     from ..verify import Options, load_set, parse_stages, verify
@@ -97,7 +106,56 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
             ))  # fmt: skip
         return [json.loads(write_result(r, args.reports_dir).read_text()) for r in results]
 
-    for path in apply(refresh_plan, args.constraints_dir, verify_candidate, docker_root=Path(".")):
-        progress(f"wrote {path}")
-    progress(f"channel {channel.name} is now serial {new_channel.version}")
-    return 0
+    canaries = select(load_canaries(args.registry), channel.name, None)
+    canary_python = args.canary_python or channel.default_python
+    if canary_python not in interpreters:
+        interpreters.update(require_interpreters([canary_python], parse_python_options(args.python or []), f"channel {channel.name} canaries"))
+
+    def check_canaries(path: Path) -> list[Hold]:
+        """The canary gate: holds for regressions bisected to one changed pin; anything else that
+        regressed stops the refresh."""
+        if not canaries:
+            log(f"no canaries apply to channel {channel.name} (registry {args.registry})")
+            return []
+        options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
+        changed = {c.package: (c.old, c.new) for c in current_plan.changes}
+        outcome = gate(canaries, new_channel, path, current, interpreters[canary_python], options, args.jobs, progress, changed)
+        print(summary_markdown(outcome.run))
+        for line in outcome.reported:
+            log(f"canaries (not blocking): {line}")
+        for hold in outcome.holds:
+            log(f"canaries: hold {hold.package} at {hold.held_at}, refusing {hold.refused} ({', '.join(hold.canaries)})")
+        if outcome.blocking:
+            raise RefreshError(
+                f"channel {channel.name}: the refreshed set regresses canaries on Python {canary_python}: "
+                + "; ".join(outcome.blocking[:3]) + "; nothing was written"
+            )
+        return outcome.holds
+
+    holds: list[Hold] = []
+    current_plan = refresh_plan
+    for round_ in range(1, MAX_HOLD_ROUNDS + 1):
+        current_plan.holds = list(holds)
+        written = apply(current_plan, args.constraints_dir, verify_candidate, docker_root=Path("."), check_canaries=check_canaries)
+        if written:
+            for path in written:
+                progress(f"wrote {path}")
+            progress(f"channel {channel.name} is now serial {new_channel.version}" + (f" ({len(holds)} release(s) held)" if holds else ""))
+            return 0
+        holds += current_plan.found_holds
+        held_channel = dataclasses.replace(channel, held=channel.held + tuple(holds))
+        log(f"round {round_}: {len(current_plan.found_holds)} new hold(s); resolving again without the refused release(s)")
+        current_plan = plan(
+            held_channel, current, interpreters, args.tools_dir, Path(uv_bin()), advisories, log, jobs=args.jobs,
+            universal=not args.no_universal, quick=not args.full, api_diff=args.api_diff, api_cache=args.api_cache,
+        )  # fmt: skip
+        print(changes_table(current_plan))
+        if not current_plan.changes:
+            current_plan.holds = list(holds)
+            for path in write_holds_only(current_plan):
+                progress(f"wrote {path} (every new release is held; the pins and the serial stay)")
+            return 0
+    raise RefreshError(f"channel {channel.name}: still regressing canaries after {MAX_HOLD_ROUNDS} rounds of holds; nothing was written")
+
+
+MAX_HOLD_ROUNDS = 5

@@ -8,6 +8,7 @@ reports one again.
 docs/canaries.md says how they are chosen and what their results mean.
 """
 
+from ._gate import GateResult, gate, hold_toml
 from ._registry import Canary, load_canaries, select
 from ._report import OUTCOMES, culprit_text, load_run, outcome, summary_markdown, write_run
 from ._run import CanaryResult, CanaryRun, run_canaries, run_canary
@@ -19,11 +20,14 @@ __all__ = [
     "Canary",
     "CanaryResult",
     "CanaryRun",
+    "GateResult",
     "Culprit",
     "Shard",
     "Verdict",
     "baseline_pins",
     "bisect_pins",
+    "gate",
+    "hold_toml",
     "culprit_text",
     "estimates",
     "judge",

@@ -117,8 +117,10 @@ def module_of(test: str) -> str:
 def judge(
     run: CanaryRun, canaries: Sequence[Canary], channel: Channel, interpreter: Interpreter, options: Options,
     catalogue: Catalogue, log: Log, archive_dir: Path = layout.PUBLISHED, bisect: bool = True,
+    baseline_file: Path | None = None,
 ) -> list[Verdict]:  # fmt: skip
-    """A verdict for every canary of `run` that failed or had flaky tests."""
+    """A verdict for every canary of `run` that failed or had flaky tests; the baseline is
+    `baseline_file` when given (a refresh's current constraints), else `baseline_pins`."""
     by_name = {c.name: c for c in canaries}
     python = interpreter.version
     candidate = pins_for(read_pins(Path(run.source)), python)
@@ -132,7 +134,10 @@ def judge(
             continue
         if baseline is None:
             try:
-                baseline, where = baseline_pins(channel, python, interpreter, archive_dir)
+                if baseline_file is not None:
+                    baseline, where = pins_for(read_pins(baseline_file), python), f"the current constraints ({baseline_file})"
+                else:
+                    baseline, where = baseline_pins(channel, python, interpreter, archive_dir)
             except FlaskLTSError as exc:
                 verdict.notes.append(f"no baseline: {exc}")
                 verdicts.append(verdict)
