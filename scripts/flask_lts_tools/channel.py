@@ -581,7 +581,7 @@ class _Validator:
                 if "expires" in item:
                     raise fail(f"not used by a {kind} decision (only not-affected and accepted expire)", "expires")
                 if "version" not in item:
-                    raise fail(f"missing required key 'version': the release that fixes it"
+                    raise fail("missing required key 'version': the release that fixes it"
                                + (" (the local build, like 3.0.6+lts2024.1)" if kind == "backport" else ""))
                 version = self.decision_version(text("version"), kind, package, seen, exceptions, fail)
                 if kind == "backport":
