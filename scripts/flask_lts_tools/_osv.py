@@ -159,6 +159,10 @@ class AdvisoryDatabase:
     def for_package(self, package: str) -> list[Advisory]:
         return sorted(self._by_package.get(canonicalize_name(package), []), key=lambda a: a.id)
 
+    def named(self, name: str) -> list[Advisory]:
+        """The advisories whose id or an alias is `name`, of any package."""
+        return sorted({a.id: a for kept in self._by_package.values() for a in kept if name in a.names}.values(), key=lambda a: a.id)
+
     def __len__(self) -> int:
         return len({a.id for kept in self._by_package.values() for a in kept})
 

@@ -1,10 +1,12 @@
 """Audit a channel's pins against known vulnerabilities (OSV advisories, offline and online).
 
 `audit(channel, pins, db, today) -> AuditReport` is the heart: for every pin and every
-advisory affecting it, whether a fixed version exists inside the pin's frozen series
-(then `make refresh` fixes it) or only outside it (then the channel needs a declared
-exception or an accepted risk). Accepted risks are data in the channel file and
-expire; an expired one no longer counts. See docs/audit.md.
+advisory affecting it, where a fix lies (inside the pin's frozen series, outside it, none)
+and the channel's recorded decision about it (`[[advisories]]` in the channel file: fixed
+in series, backport, exception, not affected, accepted), and whether that decision holds
+today. A finding without a decision, with an expired one, with one that does not hold, or
+with one not applied yet (pending) blocks: the audit fails, and no new serial is archived
+or published (`refuse_unless_clean`). See docs/audit.md.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from packaging.utils import NormalizedName
 from packaging.version import Version
 
 from ._output import markdown_table
-from ._exceptions import ConstraintsError
+from ._exceptions import AuditGateError, ChannelError, ConstraintsError
 from .advisories import age_notes
 from ._osv import (
     Advisory,
@@ -30,7 +32,7 @@ from ._osv import (
     load_advisories,
     query_osv_online,
 )
-from .channel import AcceptedRisk, Channel, in_series
+from .channel import EXPIRING_DECISIONS, PATCH_PENDING, AdvisoryDecision, Channel, in_series
 from .constraints import Pin, environment, read_pins
 from . import _layout as layout
 
@@ -38,6 +40,7 @@ __all__ = [
     "AdvisoryDatabase",
     "AdvisoryDatabaseError",
     "AuditReport",
+    "DecisionState",
     "Finding",
     "OnlineLookup",
     "advisories_affecting",
@@ -46,18 +49,19 @@ __all__ = [
     "format_table",
     "load_advisories",
     "query_osv_online",
+    "refuse_unless_clean",
 ]
 
-SCHEMA = "flask-lts-audit/1"
-STATUSES = ("fix-in-series", "fix-outside-series", "no-fix", "accepted", "acceptance-expired")
-BLOCKING = frozenset({"fix-in-series", "fix-outside-series", "no-fix", "acceptance-expired"})
+SCHEMA = "flask-lts-audit/2"
+STATUSES = ("undecided", "decision-invalid", "expired", "pending", "backported", "not-affected", "accepted")
+BLOCKING = frozenset({"undecided", "decision-invalid", "expired", "pending"})
 # A pin's marker may name a platform (colorama on win32): probe one machine of each.
 _PLATFORM_PROBES = (("linux", "x86_64"), ("win32", "AMD64"), ("darwin", "arm64"))
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One advisory affecting one pin, and what it takes to get rid of it."""
+    """One advisory affecting one pin, where its fix lies, and the channel's decision about it."""
 
     package: NormalizedName
     version: str
@@ -67,8 +71,9 @@ class Finding:
     fixed: tuple[str, ...]
     fixed_in_series: str | None
     fixed_outside_series: tuple[str, ...]
-    status: str
-    acceptance: AcceptedRisk | None = None
+    status: str  # one of STATUSES
+    decision: AdvisoryDecision | None = None
+    note: str | None = None  # why the decision does not hold, or what a pending one waits for
 
     @property
     def fix(self) -> str:
@@ -80,6 +85,10 @@ class Finding:
     @property
     def blocking(self) -> bool:
         return self.status in BLOCKING
+
+    @property
+    def backport_pending(self) -> bool:
+        return self.status == "pending" and self.decision is not None and self.decision.decision == "backport"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,16 +110,20 @@ class Finding:
             "fixed_outside_series": list(self.fixed_outside_series),
             "status": self.status,
             "blocking": self.blocking,
-            "acceptance": _risk_dict(self.acceptance) if self.acceptance else None,
+            "decision": decision_dict(self.decision) if self.decision else None,
+            "note": self.note,
         }
 
 
 @dataclass(frozen=True)
-class AcceptanceState:
-    """An accepted risk of the channel file and what became of it on the audit's day."""
+class DecisionState:
+    """A decision of the channel file and what became of it on the audit's day."""
 
-    risk: AcceptedRisk
-    state: str  # "active" | "expired" | "unused" (matches no finding: the advisory is gone)
+    decision: AdvisoryDecision
+    # "active" (covers findings and holds), "pending", "invalid", "expired", "resolved" (a fix
+    # decision whose advisory no longer affects a pin: done, kept as the record), "unused"
+    # (a not-affected or accepted decision that covers nothing: remove it)
+    state: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +135,7 @@ class AuditReport:
     advisories: int
     sources: tuple[str, ...]
     findings: tuple[Finding, ...]
-    acceptances: tuple[AcceptanceState, ...]
+    decisions: tuple[DecisionState, ...]
     notes: tuple[str, ...] = ()
 
     @property
@@ -130,8 +143,12 @@ class AuditReport:
         return [f for f in self.findings if f.blocking]
 
     @property
+    def pending_backports(self) -> list[Finding]:
+        return [f for f in self.findings if f.backport_pending]
+
+    @property
     def exit_code(self) -> int:
-        """0 when no advisory affects a pin or every one is accepted; 1 otherwise."""
+        """0 when every finding has a decision that holds and is applied (or lives until its expiry); 1 otherwise."""
         return 1 if self.blocking else 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -145,9 +162,10 @@ class AuditReport:
             "exit_code": self.exit_code,
             "database": {"sources": list(self.sources), "advisories": self.advisories},
             "summary": {"pins": self.pins, "affected_pins": len({(f.package, f.version) for f in self.findings}),
-                        "findings": len(self.findings), "blocking": len(self.blocking), **counts},
+                        "findings": len(self.findings), "blocking": len(self.blocking),
+                        "pending_backports": len(self.pending_backports), **counts},
             "findings": [f.to_dict() for f in self.findings],
-            "accepted_risks": [{**_risk_dict(a.risk), "state": a.state} for a in self.acceptances],
+            "decisions": [{**decision_dict(d.decision), "state": d.state} for d in self.decisions],
             "notes": list(self.notes),
         }
 
@@ -155,9 +173,10 @@ class AuditReport:
         return json.dumps(self.to_dict(), indent=2) + "\n"
 
 
-def _risk_dict(risk: AcceptedRisk) -> dict[str, Any]:
-    return {"id": risk.id, "package": risk.package, "reason": risk.reason, "decided": risk.decided.isoformat(),
-            "by": risk.by, "expires": risk.expires.isoformat()}
+def decision_dict(d: AdvisoryDecision) -> dict[str, Any]:
+    return {"id": d.id, "package": d.package, "decision": d.decision, "reason": d.reason,
+            "evidence": list(d.evidence), "decided": d.decided.isoformat(), "by": d.by,
+            "expires": d.expires.isoformat() if d.expires else None, "version": d.version, "patch": d.patch}
 
 
 # -- the audit ------------------------------------------------------------------
@@ -185,9 +204,73 @@ def _series_of(pin: Pin, channel: Channel) -> tuple[str, ...]:
     return tuple(sorted(series, key=Version))
 
 
-def _acceptance(channel: Channel, package: str, advisory: Advisory) -> AcceptedRisk | None:
-    matches = [r for r in channel.accepted_risks if r.package == package and r.id in advisory.names]
-    return max(matches, key=lambda r: r.expires) if matches else None
+def check_decisions_known(channel: Channel, db: AdvisoryDatabase) -> None:
+    """Every decision names an advisory of the data (by id or alias) for its package; else ChannelError."""
+    for d in channel.decisions:
+        if any(d.id in a.names for a in db.for_package(d.package)):
+            continue
+        others = sorted({e.package for a in db.named(d.id) for e in a.affected})
+        if others:
+            raise ChannelError(f"{d.where} id: {d.id} is an advisory of {', '.join(others)}, not of {d.package}; "
+                               "correct the package")
+        raise ChannelError(f"{d.where} id: {d.id} is not in the advisory data ({', '.join(db.sources) or 'no source'}) "
+                           f"as an id or alias of a {d.package} record; correct the id, or run make advisories "
+                           "if the advisory is newer than the data (a withdrawn advisory needs no decision: remove it)")
+
+
+def _decision_for(channel: Channel, package: str, advisory: Advisory) -> AdvisoryDecision | None:
+    matches = [d for d in channel.decisions if d.package == package and d.id in advisory.names]
+    if len(matches) > 1:
+        where = " and ".join(d.where for d in matches)
+        raise ChannelError(f"{where}: two decisions for one advisory ({advisory.id}, known as "
+                           f"{', '.join(sorted(advisory.names))}); keep one")
+    return matches[0] if matches else None
+
+
+def _judge(
+    d: AdvisoryDecision | None, pin: Pin, series: tuple[str, ...], advisory: Advisory, channel: Channel,
+    today: _dt.date, root: Path,
+) -> tuple[str, str | None]:  # fmt: skip
+    """(status, note) of one finding under its decision."""
+    if d is None:
+        return "undecided", None
+    if d.decision in EXPIRING_DECISIONS:
+        assert d.expires is not None
+        if today >= d.expires:
+            return "expired", f"{d.decision} until {d.expires}: expired; decide again (renew with a new reason, or fix)"
+        return d.decision, None
+    assert d.version is not None
+    version, pinned = Version(d.version), Version(pin.version)
+    inside = any(in_series(version, s) for s in series)
+    if d.decision == "backport":
+        if not inside:
+            return "decision-invalid", f"{d.version} is not inside the series {', '.join(series)} of this pin"
+        if d.patch != PATCH_PENDING and not (root / str(d.patch)).is_file():
+            return "decision-invalid", f"patch {d.patch} does not exist; add it, or write patch = \"{PATCH_PENDING}\""
+        if pinned == version:
+            if d.patch == PATCH_PENDING:
+                return "decision-invalid", f"the pin is the backport build {d.version} but its patch is \"pending\"; name the patch file"
+            return "backported", None
+        if d.patch == PATCH_PENDING:
+            return "pending", f"backport to {d.version} being made (patch pending)"
+        return "pending", f"patch {d.patch} ready: build {d.version} into the channel's index and resolve"
+    if advisory.affects(pin.name, version):
+        return "decision-invalid", f"{d.version} is itself affected by {advisory.id}"
+    if version <= pinned:
+        return "decision-invalid", f"{d.version} is not newer than the pin {pin.version}"
+    if d.decision == "fixed-in-series":
+        if not inside:
+            return "decision-invalid", f"{d.version} is not inside the series {', '.join(series)} of this pin; an exception moves the series"
+        held = [h for h in channel.held if h.package == pin.name and Version(h.refused) == version]
+        if held:
+            return "decision-invalid", (f"{d.version} is held (refused for regressing {', '.join(held[0].canaries)}): "
+                                        "refresh will not take it; decide a backport, or lift the hold")
+        return "pending", f"make refresh CHANNEL={channel.name} takes {d.version} (after verify and the canaries)"
+    # exception
+    if inside:
+        return "pending", f"[[exceptions]] admits {d.version}: make refresh CHANNEL={channel.name} takes it"
+    return "pending", (f"verify the set with {pin.name} {d.version} (make verify, make canaries), then declare "
+                       f"[[exceptions]] for its series in {channel.path}")
 
 
 def audit(
@@ -199,7 +282,9 @@ def audit(
     constraints: str = "",
     notes: Sequence[str] = (),
 ) -> AuditReport:
-    """Check every pin against every advisory; an accepted risk counts while today < its expiry date."""
+    """Check every pin against every advisory and each finding against the channel's decision about it."""
+    check_decisions_known(channel, db)
+    root = channel.path.parent.parent  # patch paths are relative to the repository
     pins = list(pins)
     findings: list[Finding] = []
     for pin in pins:
@@ -209,11 +294,8 @@ def audit(
             fixes = [v for v in advisory.fixed(pin.name) if v > pinned and not advisory.affects(pin.name, v)]
             inside = [v for v in fixes if any(in_series(v, s) for s in series)]
             outside = tuple(str(v) for v in fixes if v not in inside)
-            risk = _acceptance(channel, pin.name, advisory)
-            if risk is not None:
-                status = "accepted" if today < risk.expires else "acceptance-expired"
-            else:
-                status = "fix-in-series" if inside else ("fix-outside-series" if outside else "no-fix")
+            decision = _decision_for(channel, pin.name, advisory)
+            status, note = _judge(decision, pin, series, advisory, channel, today, root)
             findings.append(
                 Finding(
                     package=pin.name,
@@ -225,21 +307,24 @@ def audit(
                     fixed_in_series=str(inside[0]) if inside else None,
                     fixed_outside_series=outside,
                     status=status,
-                    acceptance=risk,
+                    decision=decision,
+                    note=note,
                 )
             )
     findings.sort(key=lambda f: (f.package, Version(f.version), f.advisory.id))
-    acceptances = []
+    states = []
     extra_notes = list(notes)
-    for risk in channel.accepted_risks:
-        used = any(f.acceptance == risk for f in findings)
-        state = ("active" if today < risk.expires else "expired") if used else "unused"
-        acceptances.append(AcceptanceState(risk, state))
+    for d in channel.decisions:
+        covered = {f.status for f in findings if f.decision == d}
+        if not covered:
+            state = "unused" if d.decision in EXPIRING_DECISIONS else "resolved"
+        else:
+            state = next((s for status, s in (("decision-invalid", "invalid"), ("expired", "expired"), ("pending", "pending"))
+                          if status in covered), "active")  # fmt: skip
+        states.append(DecisionState(d, state))
         if state == "unused":
-            extra_notes.append(
-                f"accepted risk {risk.id} ({risk.package}) matches no advisory affecting a pin; "
-                f"remove it from {channel.path}"
-            )
+            extra_notes.append(f"{d.decision} decision {d.id} ({d.package}) matches no advisory affecting a pin; "
+                               f"remove it from {channel.path}")
     return AuditReport(
         channel=channel.name,
         constraints=constraints,
@@ -248,9 +333,32 @@ def audit(
         advisories=len(db),
         sources=tuple(db.sources),
         findings=tuple(findings),
-        acceptances=tuple(acceptances),
+        decisions=tuple(states),
         notes=tuple(extra_notes),
     )
+
+
+def blocking_counts(report: AuditReport) -> str:
+    """What blocks, in a few words: "3 undecided, 4 pending (2 backports being made)"."""
+    parts = []
+    for status in ("undecided", "decision-invalid", "expired", "pending"):
+        count = sum(f.status == status for f in report.findings)
+        if count:
+            label = {"decision-invalid": "with a decision that does not hold", "expired": "with an expired decision"}.get(status, status)
+            parts.append(f"{count} {label}")
+    backports = len(report.pending_backports)
+    if backports:
+        parts[-1] += f" ({backports} backport{'s' if backports != 1 else ''} being made)"
+    return ", ".join(parts)
+
+
+def refuse_unless_clean(report: AuditReport, what: str) -> None:
+    """The gate: AuditGateError unless the channel's audit passes (`what`: "archive serial 2024.2")."""
+    if report.exit_code:
+        raise AuditGateError(
+            f"channel {report.channel}: cannot {what} while its audit fails ({blocking_counts(report)}); "
+            f"see make audit CHANNEL={report.channel}"
+        )
 
 
 # -- output -----------------------------------------------------------------------
@@ -261,16 +369,19 @@ def _cves(advisory: Advisory) -> str:
     return ", ".join(cves or advisory.aliases[:1]) or "-"
 
 
-def _status_text(finding: Finding) -> str:
-    if finding.status == "accepted":
-        return f"accepted until {finding.acceptance.expires}"  # type: ignore[union-attr]
-    if finding.status == "acceptance-expired":
-        return f"acceptance EXPIRED {finding.acceptance.expires}"  # type: ignore[union-attr]
-    return finding.status
+def decision_text(d: AdvisoryDecision | None) -> str:
+    """A decision in a few words: "backport 3.0.6+lts2024.1 (patch pending)", "accepted until 2027-03-31"."""
+    if d is None:
+        return "-"
+    if d.decision in EXPIRING_DECISIONS:
+        return f"{d.decision} until {d.expires}"
+    if d.decision == "backport":
+        return f"backport {d.version}" + (" (patch pending)" if d.patch == PATCH_PENDING else "")
+    return f"{d.decision} {d.version}"
 
 
 def format_table(report: AuditReport) -> str:
-    """The report for a terminal: one table row per finding, then details, risks, notes, verdict."""
+    """The report for a terminal: one table row per finding, then details, decisions, notes, verdict."""
     out = [
         f"flask-lts audit of channel {report.channel} ({report.constraints or 'pins given'}) on {report.today}",
         f"{report.pins} pins checked against {report.advisories} advisories from {', '.join(report.sources) or 'no source'}",
@@ -281,21 +392,32 @@ def format_table(report: AuditReport) -> str:
         for f in report.findings:
             pin = f"{f.version}" + (f" ; {f.marker}" if f.marker else "")
             rows.append([f.package, pin, f.advisory.id, _cves(f.advisory), "; ".join(f.advisory.ranges_text(f.package)),
-                         ", ".join(f.fixed) or "-", f.fixed_in_series or "-", _status_text(f)])
-        out += markdown_table(["package", "pin", "advisory", "aliases", "affected", "fixed", "fix in series", "status"], rows).splitlines()
+                         ", ".join(f.fixed) or "-", f.fixed_in_series or "-", decision_text(f.decision),
+                         f.status.upper() if f.blocking else f.status])
+        out += markdown_table(["package", "pin", "advisory", "aliases", "affected", "fixed", "fix in series", "decision", "status"],
+                              rows).splitlines()
         out += ["", "Advisories:"]
         seen: set[tuple[str, str]] = set()
         for f in report.findings:
             if (f.package, f.advisory.id) not in seen:
                 seen.add((f.package, f.advisory.id))
                 out += [f"  {f.advisory.id} ({f.package}): {f.advisory.summary}", f"      {f.advisory.url}"]
+                if f.note:
+                    out.append(f"      {f.status}: {f.note}")
     else:
         out.append("No advisory affects a pin.")
-    if report.acceptances:
-        out += ["", "Accepted risks (channel file):"]
-        for a in report.acceptances:
-            r = a.risk
-            out.append(f"  {r.id} ({r.package}) {a.state}: {r.reason} [decided {r.decided} by {r.by}, expires {r.expires}]")
+    if report.decisions:
+        out += ["", "Decisions (channel file):"]
+        for state in report.decisions:
+            d = state.decision
+            until = f", expires {d.expires}" if d.expires else ""
+            out.append(f"  {d.id} ({d.package}) {decision_text(d)} [{state.state}]: {d.reason} "
+                       f"[decided {d.decided} by {d.by}{until}]")
+            out += [f"      evidence: {e}" for e in d.evidence]
+    pending = report.pending_backports
+    if pending:
+        out += ["", f"Pending backports ({len(pending)}; they block publishing until built):"]
+        out += [f"  {f.package} {f.version} -> {f.decision.version}: {f.advisory.id}" for f in pending if f.decision]
     if report.notes:
         out += ["", "Notes:", *(f"  {n}" for n in report.notes)]
     out += ["", _verdict(report)]
@@ -305,19 +427,32 @@ def format_table(report: AuditReport) -> str:
 def _verdict(report: AuditReport) -> str:
     blocking = report.blocking
     if not blocking:
-        accepted = sum(f.status == "accepted" for f in report.findings)
-        return f"OK: {accepted} finding(s), all accepted" if accepted else "OK: no known advisory affects a pin"
+        decided = len(report.findings)
+        return f"OK: {decided} finding(s), each with a decision that holds" if decided else "OK: no known advisory affects a pin"
     parts = []
+    undecided = [f for f in blocking if f.status == "undecided"]
+    for fix, advice in (
+        ("in-series", "fixed inside the series: decide fixed-in-series and make refresh"),
+        ("outside-series", "fixed only outside the series: decide backport or exception"),
+        ("none", "no fixed version: decide not-affected or accepted (with a reason and an expiry), or drop the package"),
+    ):
+        count = sum(f.fix == fix for f in undecided)
+        if count:
+            parts.append(f"{count} undecided, {advice}")
     for status, advice in (
-        ("fix-in-series", "fixed inside the series: make refresh"),
-        ("fix-outside-series", "fixed only outside the series: declare an exception or accept the risk"),
-        ("no-fix", "no fixed version yet: accept the risk or drop the package"),
-        ("acceptance-expired", "acceptance expired: renew it or fix"),
+        ("decision-invalid", "with a decision that does not hold: correct it"),
+        ("expired", "with an expired decision: decide again"),
     ):
         count = sum(f.status == status for f in blocking)
         if count:
             parts.append(f"{count} {advice}")
-    return f"FAIL: {len(blocking)} finding(s) need action: " + "; ".join(parts)
+    pending = [f for f in blocking if f.status == "pending"]
+    if pending:
+        kinds = {k: sum(f.decision is not None and f.decision.decision == k for f in pending) for k in ("backport", "fixed-in-series", "exception")}
+        what = ", ".join(f"{n} {label}" for k, label in (("backport", "backport(s) being made"), ("fixed-in-series", "refresh(es) to take"),
+                                                         ("exception", "exception(s) to verify and apply")) if (n := kinds[k]))
+        parts.append(f"{len(pending)} decided but pending ({what})")
+    return f"FAIL: {len(blocking)} finding(s) block: " + "; ".join(parts)
 
 
 def default_advisory_dirs() -> list[Path]:

@@ -47,6 +47,18 @@ _TABLE_KEYS: dict[str, dict[str, bool]] = {
         "by": True,
         "expires": True,
     },
+    "advisories": {
+        "id": True,
+        "package": True,
+        "decision": True,
+        "reason": True,
+        "evidence": True,
+        "decided": True,
+        "by": True,
+        "expires": False,  # required for not-affected and accepted
+        "version": False,  # required for fixed-in-series, backport and exception
+        "patch": False,  # required for backport
+    },
     "held": {
         "package": True,
         "held-at": True,
@@ -58,7 +70,11 @@ _TABLE_KEYS: dict[str, dict[str, bool]] = {
         "reason": True,
     },
 }
-_TOP_KEYS = {"channel", "python", "core", "extras", "dependencies", "exceptions", "omitted", "accepted-risks", "held"}
+_TOP_KEYS = {"channel", "python", "core", "extras", "dependencies", "exceptions", "omitted", "advisories", "accepted-risks", "held"}
+# What a channel does about an advisory affecting its pins (docs/audit.md, "Decisions").
+DECISIONS = ("fixed-in-series", "backport", "exception", "not-affected", "accepted")
+EXPIRING_DECISIONS = frozenset({"not-affected", "accepted"})  # live with it: until `expires`
+PATCH_PENDING = "pending"  # a backport's patch is still being made
 _EXTRA_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -82,15 +98,32 @@ class Omission:
 
 
 @dataclass(frozen=True)
-class AcceptedRisk:
-    """A known advisory the maintainers decided to live with, until `expires`."""
+class AdvisoryDecision:
+    """What the channel does about one advisory affecting one of its packages, and why.
 
-    id: str
+    `decision` is one of DECISIONS. `version` is the release that fixes it (fixed-in-series,
+    exception) or the local build carrying the backport (`3.0.6+lts2024.1`); `patch` the
+    backport's patch file, or "pending"; `expires` ends a not-affected or accepted decision.
+    """
+
+    id: str  # the advisory's id or any alias
     package: NormalizedName
+    decision: str
     reason: str
+    evidence: tuple[str, ...]
     decided: _dt.date
     by: str
-    expires: _dt.date
+    expires: _dt.date | None = None
+    version: str | None = None
+    patch: str | None = None
+    where: str = field(default="", compare=False)  # "channels/2024.toml:180: [[advisories]][3]", for messages
+
+    @property
+    def patch_pending(self) -> bool:
+        return self.decision == "backport" and self.patch == PATCH_PENDING
+
+
+AcceptedRisk = AdvisoryDecision  # the older name: an accepted risk is a decision = "accepted"
 
 
 @dataclass(frozen=True)
@@ -128,7 +161,7 @@ class Channel:
     dependencies: dict[NormalizedName, str]
     exceptions: tuple[SeriesException, ...] = ()
     omitted: tuple[Omission, ...] = ()
-    accepted_risks: tuple[AcceptedRisk, ...] = ()
+    decisions: tuple[AdvisoryDecision, ...] = ()
     held: tuple[Hold, ...] = ()
     summary: str = ""
     display_names: dict[NormalizedName, str] = field(default_factory=dict)
@@ -161,6 +194,11 @@ class Channel:
             if exc.package == name and (not exc.python or exc.python.contains(python + ".0", prereleases=True)):
                 return exc.series
         return self.series.get(name)
+
+    @property
+    def accepted_risks(self) -> tuple[AdvisoryDecision, ...]:
+        """The decisions to live with an advisory (accepted, not affected), each until it expires."""
+        return tuple(d for d in self.decisions if d.decision in EXPIRING_DECISIONS)
 
     def display_name(self, package: str) -> str:
         return self.display_names.get(canonicalize_name(package), package)
@@ -332,7 +370,9 @@ class _Validator:
         for i, item in enumerate(data.get("omitted", [])):
             self.check_keys("omitted", item, "omitted", i)
             omitted.append(Omission(**{k: self.string("omitted", item, k, i) for k in ("package", "extra", "reason")}))
-        risks = self.accepted_risks(data.get("accepted-risks", []))
+        decisions = self.decisions(data.get("advisories", []), seen, exceptions, dates["security-until"])
+        decisions += self.accepted_risks(data.get("accepted-risks", []), dates["security-until"])
+        self.one_decision_each(decisions)
         held = self.holds(data.get("held", []), seen)
 
         return Channel(
@@ -353,7 +393,7 @@ class _Validator:
             dependencies=dependencies,
             exceptions=tuple(exceptions),
             omitted=tuple(omitted),
-            accepted_risks=tuple(risks),
+            decisions=tuple(decisions),
             held=tuple(held),
             summary=meta.get("summary", ""),
             display_names=dict(self.display),
@@ -473,8 +513,122 @@ class _Validator:
             )
         return exceptions
 
-    def accepted_risks(self, items: list[Any]) -> list[AcceptedRisk]:
-        """[[accepted-risks]]: an advisory accepted with its reason, who decided, and an expiry."""
+    def decision_where(self, table: str, index: int) -> str:
+        line = self.line_of(table, None, index)
+        return f"{self.path}:{line}: [[{table}]][{index}]" if line else f"{self.path}: [[{table}]][{index}]"
+
+    def decision_fail(self, message: str, table: str, key: str | None, index: int) -> ChannelError:
+        """A one-line error naming the file, the line, the table's index and the key."""
+        line = (self.line_of(table, key, index) if key else None) or self.line_of(table, None, index)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        return ChannelError(f"{where}: [[{table}]][{index}]" + (f" {key}" if key else "") + f": {message}")
+
+    def decisions(
+        self, items: Any, seen: Mapping[NormalizedName, tuple[str, str]], exceptions: list[SeriesException],
+        security_until: _dt.date,
+    ) -> list[AdvisoryDecision]:  # fmt: skip
+        """[[advisories]]: one decision per advisory affecting a pin, with reason, evidence and date."""
+        table = "advisories"
+        if not isinstance(items, list):
+            raise self.fail("must be an array of tables: write [[advisories]] for each decision", table)
+        decisions = []
+        for i, item in enumerate(items):
+            try:
+                self.check_keys(table, item, table, i)
+            except ChannelError as exc:  # the same message, with the entry's index
+                raise ChannelError(str(exc).replace(f"[{table}]", f"[[{table}]][{i}]", 1)) from None
+
+            def fail(message: str, key: str | None = None) -> ChannelError:
+                return self.decision_fail(message, table, key, i)
+
+            def text(key: str) -> str:
+                value = item[key]
+                if not isinstance(value, str) or not value.strip():
+                    raise fail(f"must be a non-empty string, got {value!r}", key)
+                return value.strip()
+
+            def date(key: str) -> _dt.date:
+                value = item[key]
+                if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
+                    raise fail(f"must be a date like 2026-12-01, got {value!r}", key)
+                return value
+
+            kind = text("decision")
+            if kind not in DECISIONS:
+                raise fail(f"{kind!r} is not one of {', '.join(DECISIONS)}", "decision")
+            package = canonicalize_name(text("package"))
+            if package not in seen:
+                raise fail(f"decision for {package!r}, which the channel does not freeze", "package")
+            evidence = item["evidence"]
+            if not isinstance(evidence, list) or not evidence or not all(isinstance(e, str) and e.strip() for e in evidence):
+                raise fail("must be a non-empty list of strings: links to the advisory, the fix, test names", "evidence")
+            decided = date("decided")
+            expires = version = patch = None
+            if kind in EXPIRING_DECISIONS:
+                if "expires" not in item:
+                    raise fail(f"missing required key 'expires': a {kind} decision ends on a date (at the latest "
+                               f"security-until, {security_until})")
+                expires = date("expires")
+                if expires <= decided:
+                    raise fail(f"expires ({expires}) must be after decided ({decided})", "expires")
+                if expires > security_until:
+                    raise fail(f"expires ({expires}) is after the channel's security-until ({security_until}); "
+                               "a decision cannot outlive the channel's security support", "expires")
+                for key in ("version", "patch"):
+                    if key in item:
+                        raise fail(f"not used by a {kind} decision (only by fixed-in-series, backport, exception)", key)
+            else:
+                if "expires" in item:
+                    raise fail(f"not used by a {kind} decision (only not-affected and accepted expire)", "expires")
+                if "version" not in item:
+                    raise fail("missing required key 'version': the release that fixes it"
+                               + (" (the local build, like 3.0.6+lts2024.1)" if kind == "backport" else ""))
+                version = self.decision_version(text("version"), kind, package, seen, exceptions, fail)
+                if kind == "backport":
+                    if "patch" not in item:
+                        raise fail(f"missing required key 'patch': the patch file, or \"{PATCH_PENDING}\" while it is made")
+                    patch = text("patch")
+                    expected = f"channels/{self.path.stem}/patches/{package}/"
+                    if patch != PATCH_PENDING and (not patch.startswith(expected) or not patch.endswith(".patch") or ".." in patch):
+                        raise fail(f"{patch!r} is neither \"{PATCH_PENDING}\" nor a patch file {expected}<advisory>.patch", "patch")
+                elif "patch" in item:
+                    raise fail(f"not used by a {kind} decision (only a backport has a patch)", "patch")
+            decisions.append(
+                AdvisoryDecision(
+                    id=text("id"), package=package, decision=kind, reason=text("reason"),
+                    evidence=tuple(e.strip() for e in evidence), decided=decided, by=text("by"),
+                    expires=expires, version=version, patch=patch, where=self.decision_where(table, i),
+                )  # fmt: skip
+            )
+        return decisions
+
+    def decision_version(
+        self, text: str, kind: str, package: NormalizedName, seen: Mapping[NormalizedName, tuple[str, str]],
+        exceptions: list[SeriesException], fail: Any,
+    ) -> str:  # fmt: skip
+        """A decision's `version`: a release inside the frozen series (fixed-in-series), a local
+        build inside it (backport), or a release outside it (exception)."""
+        try:
+            version = Version(text)
+        except InvalidVersion:
+            raise fail(f"{text!r} is not a version", "version") from None
+        frozen = seen[package][1]
+        allowed = {frozen} | {e.series for e in exceptions if e.package == package}
+        if kind == "backport" and not (version.local or "").startswith("lts"):
+            raise fail(f"{text} is not a local build: a backport is built as <release>+lts<serial>, "
+                       f"like 3.0.6+lts{self.path.stem}.1", "version")
+        if kind != "backport" and version.local:
+            raise fail(f"{text} is a local build; only a backport has one", "version")
+        if kind in ("fixed-in-series", "backport") and not any(in_series(version, s) for s in allowed):
+            raise fail(f"{text} is not inside the series {' or '.join(sorted(allowed))}; "
+                       + ("a release of another series is an exception" if kind == "fixed-in-series" else "a backport is built on a release of the series"),
+                       "version")  # fmt: skip
+        if kind == "exception" and in_series(version, frozen):
+            raise fail(f"{text} is inside the frozen series {frozen}: that is decision = \"fixed-in-series\"", "version")
+        return str(version)
+
+    def accepted_risks(self, items: list[Any], security_until: _dt.date) -> list[AdvisoryDecision]:
+        """[[accepted-risks]] (the older form): read as decisions "accepted", without evidence."""
         risks = []
         for i, item in enumerate(items):
             self.check_keys("accepted-risks", item, "accepted-risks", i)
@@ -483,16 +637,28 @@ class _Validator:
             if expires < decided:
                 raise self.fail("expires is before decided", "accepted-risks", "expires", i)
             risks.append(
-                AcceptedRisk(
+                AdvisoryDecision(
                     id=self.string("accepted-risks", item, "id", i),
                     package=canonicalize_name(self.string("accepted-risks", item, "package", i)),
+                    decision="accepted",
                     reason=self.string("accepted-risks", item, "reason", i),
+                    evidence=(),
                     decided=decided,
                     by=self.string("accepted-risks", item, "by", i),
                     expires=expires,
+                    where=self.decision_where("accepted-risks", i),
                 )
             )
         return risks
+
+    def one_decision_each(self, decisions: list[AdvisoryDecision]) -> None:
+        seen: dict[tuple[str, str], AdvisoryDecision] = {}
+        for d in decisions:
+            key = (d.id, d.package)
+            if key in seen:
+                raise ChannelError(f"{d.where} id: a second decision for {d.id} ({d.package}), first at "
+                                   f"{seen[key].where}; one advisory gets one decision")
+            seen[key] = d
 
     def holds(self, items: list[Any], seen: Mapping[NormalizedName, tuple[str, str]]) -> list[Hold]:
         """[[held]]: a release of a frozen package refused for the canaries it regresses."""

@@ -5,7 +5,9 @@ this version it already has (simple API), skips those whose sha256 matches,
 refuses to go on when one differs (a published file never changes: bump the
 serial), uploads only the rest, then reads the index again to confirm every
 file is there, byte for byte. On PyPI and TestPyPI twine's own `--skip-existing`
-backs this up (twine allows it nowhere else).
+backs this up (twine allows it nowhere else). Before anything is uploaded, `gate` runs:
+the command line passes the channel's audit, so that a new serial is not published while
+the audit fails; a re-run that uploads nothing does not need it.
 
 Credentials reach twine only through its own means (TWINE_USERNAME /
 TWINE_PASSWORD, or keyring); this module never reads, prints or logs them.
@@ -148,8 +150,10 @@ def publish(
     repository_url: str,
     index_url: str,
     log: Callable[[str], None] = lambda message: None,
+    gate: Callable[[], None] | None = None,
 ) -> tuple[list[Path], list[Path]]:
-    """Upload what the index lacks of flask-lts `version`; return (uploaded, already there)."""
+    """Upload what the index lacks of flask-lts `version`; return (uploaded, already there).
+    `gate` (raising to refuse) runs before the first upload."""
     from .venvs import run
 
     check_url(repository_url, "the repository URL")
@@ -168,6 +172,8 @@ def publish(
         else:  # listed without a sha256: we cannot tell, and must not claim, that it is ours
             log(f"{path.name}: already on the index, which gives no sha256 for it (not compared); skipped")
     if upload:
+        if gate is not None:
+            gate()
         twine_check(upload)
         log(f"uploading {', '.join(p.name for p in upload)} to {repository_url}")
         # Files the index already holds were left out above (our own check, which works on

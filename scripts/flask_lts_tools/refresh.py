@@ -274,6 +274,7 @@ def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
         released = f", released {c.released}" if c.released else ""
         why = f"; {c.why}" if c.why else ""
         lines.append(f"- {c.package} {c.old or '(new)'} -> {c.new or '(dropped)'}{pythons}{released}{fixes}{why}")
+        lines += [f"  - {line}" for line in _decision_lines(channel, c)]
         lines += [f"  - {line}" for line in _api_lines(c.api)]
     for hold in plan.holds:
         lines.append(
@@ -281,6 +282,15 @@ def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
             f"{', '.join(hold.canaries)} ({', '.join(hold.tests[:3])}); review {hold.review.isoformat()}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _decision_lines(channel: Channel, change: PinChange) -> list[str]:
+    """The channel's decisions this change carries out (docs/audit.md): what, why, and what changes for users."""
+    return [
+        f"{d.decision} of {d.id} (decided {d.decided}): {d.reason}"
+        for d in channel.decisions
+        if d.package == change.package and change.new and (d.version == change.new or d.id in change.fixes)
+    ]
 
 
 CHANGELOG_API_LINES = 20

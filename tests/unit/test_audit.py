@@ -1,4 +1,4 @@
-"""Audit: real advisories (tests/data/osv) against channel pins, accepted risks and their expiry."""
+"""Audit: real advisories (tests/data/osv) against channel pins, the channel's decisions and their expiry."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from flask_lts_tools.audit import (
     load_advisories,
     query_osv_online,
 )
+from flask_lts_tools._exceptions import AuditGateError, ChannelError
 from flask_lts_tools.channel import load_channel
 from flask_lts_tools.constraints import parse_pins, read_pins
 
@@ -41,10 +42,14 @@ def findings_by_id(report):
     return {(f.package, f.advisory.id): f for f in report.findings}
 
 
-def channel_variant(tmp_path: Path, extra: str) -> Path:
-    """The fixture channel with more TOML appended (name stays 2024: file stem)."""
+def channel_variant(tmp_path: Path, extra: str, decisions: bool = True) -> Path:
+    """The fixture channel with more TOML appended (name stays 2024: file stem); without
+    `decisions`, less its accepted risk."""
     path = tmp_path / "2024.toml"
-    path.write_text(CHANNEL.read_text() + extra)
+    text = CHANNEL.read_text()
+    if not decisions:
+        text = text[: text.index("[[accepted-risks]]")]
+    path.write_text(text + extra)
     return path
 
 
@@ -164,19 +169,20 @@ def test_released_set_fix_in_series_outside_series_and_accepted(db):
         ("werkzeug", "GHSA-q34m-jh98-gwm2"), ("jinja2", "GHSA-cpwx-vrp4-4pq7"),
         ("flask-cors", "PYSEC-2024-71"), ("flask-cors", "GHSA-7rxf-gvfg-47g4"),
     }
-    # refresh fixes these: a fixed version exists in the frozen series
-    assert found["werkzeug", "GHSA-q34m-jh98-gwm2"].status == "fix-in-series"
+    # refresh fixes these: a fixed version exists in the frozen series (but nobody decided yet)
+    assert found["werkzeug", "GHSA-q34m-jh98-gwm2"].status == "undecided"
+    assert found["werkzeug", "GHSA-q34m-jh98-gwm2"].fix == "in-series"
     assert found["werkzeug", "GHSA-q34m-jh98-gwm2"].fixed_in_series == "3.0.6"
     assert found["jinja2", "GHSA-cpwx-vrp4-4pq7"].fixed_in_series == "3.1.6"
     # only Flask-Cors 6.0 fixes this: the channel needs an exception or an accepted risk
     outside = found["flask-cors", "GHSA-7rxf-gvfg-47g4"]
-    assert outside.status == "fix-outside-series" and outside.fixed_in_series is None
+    assert outside.status == "undecided" and outside.fix == "outside-series" and outside.fixed_in_series is None
     assert outside.fixed_outside_series == ("6.0.0",) and outside.series == ("4.0",)
     # accepted in the channel file under its CVE alias
     accepted = found["flask-cors", "PYSEC-2024-71"]
-    assert accepted.status == "accepted" and accepted.acceptance.id == "CVE-2024-6221"
+    assert accepted.status == "accepted" and accepted.decision.id == "CVE-2024-6221"
     assert accepted.fix == "outside-series" and not accepted.blocking
-    assert report.exit_code == 1  # three unaccepted findings remain
+    assert report.exit_code == 1  # three undecided findings remain
 
 
 def test_accepted_risk_honoured_then_expired(db):
@@ -189,25 +195,30 @@ def test_accepted_risk_honoured_then_expired(db):
     small.extend(only_accepted, "PYSEC-2024-71 only")
     honoured = audit(channel, pins, small, BEFORE_EXPIRY)
     assert [f.status for f in honoured.findings] == ["accepted"]
-    assert honoured.exit_code == 0 and [a.state for a in honoured.acceptances] == ["active"]
+    assert honoured.exit_code == 0 and [a.state for a in honoured.decisions] == ["active"]
     assert "accepted until 2025-03-31" in format_table(honoured)
     # on its expiry date it no longer counts
     for day in (_dt.date(2025, 3, 31), AFTER_EXPIRY):
         expired = audit(channel, pins, small, day)
-        assert [f.status for f in expired.findings] == ["acceptance-expired"]
-        assert expired.exit_code == 1 and [a.state for a in expired.acceptances] == ["expired"]
-    assert "acceptance EXPIRED 2025-03-31" in format_table(expired)
+        assert [f.status for f in expired.findings] == ["expired"]
+        assert expired.exit_code == 1 and [a.state for a in expired.decisions] == ["expired"]
+    assert "FAIL: 1 finding(s) block: 1 with an expired decision: decide again" in format_table(expired)
 
 
-def test_acceptance_for_another_package_or_unused_does_not_count(tmp_path: Path, db):
+def test_acceptance_for_another_package_is_an_error_and_an_unused_one_a_note(tmp_path: Path, db):
     path = channel_variant(tmp_path, (
         '\n[[accepted-risks]]\nid = "GHSA-cpwx-vrp4-4pq7"\npackage = "werkzeug"\nreason = "wrong package"\n'
         'decided = 2025-03-06\nby = "test"\nexpires = 2025-12-31\n'
     ))
-    report = audit(load_channel(path), parse_pins("jinja2==3.1.4\n"), db, _dt.date(2025, 4, 1))
-    assert [f.status for f in report.findings] == ["fix-in-series"]
-    assert {a.risk.id: a.state for a in report.acceptances} == {"CVE-2024-6221": "unused", "GHSA-cpwx-vrp4-4pq7": "unused"}
-    assert any("GHSA-cpwx-vrp4-4pq7" in n and "matches no advisory" in n for n in report.notes)
+    with pytest.raises(ChannelError) as info:
+        audit(load_channel(path), parse_pins("jinja2==3.1.4\n"), db, _dt.date(2025, 4, 1))
+    message = str(info.value)
+    assert message.startswith(f"{path}:") and "[[accepted-risks]][1] id" in message and "\n" not in message
+    assert "GHSA-cpwx-vrp4-4pq7 is an advisory of jinja2, not of werkzeug; correct the package" in message
+    report = audit(load_channel(CHANNEL), parse_pins("jinja2==3.1.4\n"), db, _dt.date(2025, 2, 1))
+    assert [f.status for f in report.findings] == ["undecided"]
+    assert {a.decision.id: a.state for a in report.decisions} == {"CVE-2024-6221": "unused"}
+    assert any("CVE-2024-6221" in n and "matches no advisory" in n for n in report.notes)
 
 
 def test_declared_exception_brings_the_fix_into_series(tmp_path: Path, db):
@@ -218,12 +229,12 @@ def test_declared_exception_brings_the_fix_into_series(tmp_path: Path, db):
     pins = parse_pins('flask-cors==4.0.1 ; python_version < "3.13"\nflask-cors==6.0.0 ; python_version >= "3.13"\n')
     found = findings_by_id(audit(load_channel(path), pins, db, BEFORE_EXPIRY))
     # the 4.0.1 line applies on 3.8-3.12 only, whose series is 4.0: still outside
-    assert found["flask-cors", "GHSA-7rxf-gvfg-47g4"].status == "fix-outside-series"
+    assert found["flask-cors", "GHSA-7rxf-gvfg-47g4"].fix == "outside-series"
     assert found["flask-cors", "GHSA-7rxf-gvfg-47g4"].marker == 'python_version < "3.13"'
     # a 4.0.1 pin used on 3.13 too would be fixed by a refresh within the exception's series
     both = audit(load_channel(path), parse_pins("flask-cors==4.0.1\n"), db, BEFORE_EXPIRY)
     one = findings_by_id(both)["flask-cors", "GHSA-7rxf-gvfg-47g4"]
-    assert one.series == ("4.0", "6.0") and one.status == "fix-in-series" and one.fixed_in_series == "6.0.0"
+    assert one.series == ("4.0", "6.0") and one.fix == "in-series" and one.fixed_in_series == "6.0.0"
 
 
 def test_no_fix_is_reported(tmp_path: Path):
@@ -231,9 +242,9 @@ def test_no_fix_is_reported(tmp_path: Path):
     record = (VULNS / "flask-caching" / "PYSEC-2021-13.yaml").read_text()
     (tmp_path / "PYSEC-2021-13.yaml").write_text("\n".join(l for l in record.splitlines() if not l.startswith("withdrawn:")))
     db = load_advisories(tmp_path)
-    path = channel_variant(tmp_path, "")
+    path = channel_variant(tmp_path, "", decisions=False)  # its accepted risk is not in this database
     report = audit(load_channel(path), parse_pins("flask-caching==1.10.1\n"), db, BEFORE_EXPIRY)
-    assert [(f.status, f.fix, f.advisory.ranges_text("flask-caching")) for f in report.findings] == [("no-fix", "none", [">=1.0.0"])]
+    assert [(f.status, f.fix, f.advisory.ranges_text("flask-caching")) for f in report.findings] == [("undecided", "none", [">=1.0.0"])]
     assert report.exit_code == 1
 
 
@@ -247,23 +258,25 @@ def test_changes_fix_tells_refresh_what_a_pin_change_fixes(db):
 def test_json_schema_shape(db):
     report = audit(load_channel(CHANNEL), read_pins(PINS), db, BEFORE_EXPIRY, constraints=str(PINS), notes=["online: not asked"])
     data = json.loads(report.to_json())
-    assert data["schema"] == "flask-lts-audit/1" and data["channel"] == "2024" and data["today"] == "2025-01-15"
+    assert data["schema"] == "flask-lts-audit/2" and data["channel"] == "2024" and data["today"] == "2025-01-15"
     assert data["ok"] is False and data["exit_code"] == 1
     assert data["database"]["advisories"] == 7
     assert data["summary"] == {
-        "pins": 9, "affected_pins": 3, "findings": 4, "blocking": 3,
-        "fix-in-series": 2, "fix-outside-series": 1, "no-fix": 0, "accepted": 1, "acceptance-expired": 0,
+        "pins": 9, "affected_pins": 3, "findings": 4, "blocking": 3, "pending_backports": 0,
+        "undecided": 3, "decision-invalid": 0, "expired": 0, "pending": 0, "backported": 0, "not-affected": 0,
+        "accepted": 1,
     }
     finding = next(f for f in data["findings"] if f["advisory"]["id"] == "PYSEC-2024-71")
     assert set(finding) == {"package", "version", "marker", "series", "advisory", "fix", "fixed_in_series",
-                            "fixed_outside_series", "status", "blocking", "acceptance"}
+                            "fixed_outside_series", "status", "blocking", "decision", "note"}
     assert set(finding["advisory"]) == {"id", "aliases", "summary", "url", "affected", "fixed", "source"}
     assert finding["advisory"]["affected"] == ["<5.0.0"] and finding["fixed_outside_series"] == ["5.0.0"]
-    assert finding["acceptance"] == {
-        "id": "CVE-2024-6221", "package": "flask-cors", "reason": finding["acceptance"]["reason"],
-        "decided": "2024-09-01", "by": "flask-lts maintainers", "expires": "2025-03-31",
+    assert finding["decision"] == {
+        "id": "CVE-2024-6221", "package": "flask-cors", "decision": "accepted", "reason": finding["decision"]["reason"],
+        "evidence": [], "decided": "2024-09-01", "by": "flask-lts maintainers", "expires": "2025-03-31",
+        "version": None, "patch": None,
     }
-    assert data["accepted_risks"][0]["state"] == "active" and data["notes"] == ["online: not asked"]
+    assert data["decisions"][0]["state"] == "active" and data["notes"] == ["online: not asked"]
 
 
 # -- online source --------------------------------------------------------------------
@@ -322,11 +335,12 @@ def test_cli_table_json_and_exit_codes():
     args = ("audit", "--channel", str(CHANNEL), "--advisories", str(VULNS))
     table = run_tools(*args, "--today", "2025-01-15", timeout=60)
     assert table.returncode == 1, table.stderr
-    assert "GHSA-q34m-jh98-gwm2" in table.stdout and "fix-in-series" in table.stdout and "FAIL:" in table.stdout
+    assert "GHSA-q34m-jh98-gwm2" in table.stdout and "UNDECIDED" in table.stdout and "FAIL:" in table.stdout
+    assert "undecided, fixed inside the series: decide fixed-in-series and make refresh" in table.stdout
     as_json = run_tools(*args, "--today", "2025-04-01", "--json", timeout=60)
     assert as_json.returncode == 1
     statuses = {f["advisory"]["id"]: f["status"] for f in json.loads(as_json.stdout)["findings"]}
-    assert statuses["PYSEC-2024-71"] == "acceptance-expired"
+    assert statuses["PYSEC-2024-71"] == "expired"
     missing = run_tools(*args, "--constraints", str(DATA / "constraints" / "missing.txt"), timeout=60)
     assert_one_line_error(missing, "missing.txt", "no such constraints file")
 
@@ -337,7 +351,7 @@ def test_cli_passes_a_clean_set(tmp_path: Path):
     proc = run_tools("audit", "--channel", str(CHANNEL), "--advisories", str(VULNS), "--constraints", str(pins), timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "OK: no known advisory affects a pin" in proc.stdout
-    assert "CVE-2024-6221 (flask-cors) unused" in proc.stdout
+    assert "CVE-2024-6221 (flask-cors) accepted until 2025-03-31 [unused]" in proc.stdout
 
 
 def test_cli_malformed_record_is_one_line_error(tmp_path: Path):
@@ -345,3 +359,227 @@ def test_cli_malformed_record_is_one_line_error(tmp_path: Path):
     (tmp_path / "vulns" / "werkzeug" / "PYSEC-2099-1.yaml").write_text("id: PYSEC-2099-1\naffected:\n  package: werkzeug\n")
     proc = run_tools("audit", "--channel", str(CHANNEL), "--advisories", str(tmp_path / "vulns"), timeout=60)
     assert_one_line_error(proc, "PYSEC-2099-1.yaml", "malformed OSV record")
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+Q34M = "GHSA-q34m-jh98-gwm2"  # werkzeug multipart, fixed in 3.0.6: inside the 3.0 series
+
+
+def decision(id: str, package: str, kind: str, **keys: str) -> str:
+    """One [[advisories]] table; dates are written bare, the rest quoted."""
+    lines = ["", "[[advisories]]", f'id = "{id}"', f'package = "{package}"', f'decision = "{kind}"',
+             'reason = "test"', 'evidence = ["https://example.org/advisory"]', "decided = 2025-01-01", 'by = "test"']
+    lines += [f"{k} = {v}" if k == "expires" else f'{k} = "{v}"' for k, v in keys.items()]
+    return "\n".join(lines) + "\n"
+
+
+def channel_in_repo(tmp_path: Path, extra: str) -> Path:
+    """The fixture channel (without its accepted risk) at <repo>/channels/2024.toml, so that
+    patch paths resolve against <repo>."""
+    (tmp_path / "channels").mkdir(exist_ok=True)
+    path = tmp_path / "channels" / "2024.toml"
+    text = CHANNEL.read_text()
+    path.write_text(text[: text.index("[[accepted-risks]]")] + extra)
+    return path
+
+
+def test_fixed_in_series_is_pending_until_refresh_takes_the_fix(tmp_path: Path, db):
+    channel = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "fixed-in-series", version="3.0.6")))
+    report = audit(channel, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY)
+    (finding,) = report.findings
+    assert finding.status == "pending" and finding.blocking and report.exit_code == 1
+    assert finding.note == "make refresh CHANNEL=2024 takes 3.0.6 (after verify and the canaries)"
+    assert "FAIL: 1 finding(s) block: 1 decided but pending (1 refresh(es) to take)" in format_table(report)
+    refreshed = audit(channel, parse_pins("werkzeug==3.0.6\n"), db, BEFORE_EXPIRY)
+    assert refreshed.findings == () and refreshed.exit_code == 0
+    assert [s.state for s in refreshed.decisions] == ["resolved"]  # kept as the record
+
+
+@pytest.mark.parametrize(
+    "kind, version, note",
+    [
+        ("fixed-in-series", "3.0.4", "3.0.4 is itself affected by GHSA-q34m-jh98-gwm2"),
+        ("exception", "2.3.8", "2.3.8 is itself affected by GHSA-q34m-jh98-gwm2"),
+    ],
+)
+def test_a_decision_that_does_not_hold_blocks(tmp_path: Path, db, kind: str, version: str, note: str):
+    channel = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", kind, version=version)))
+    report = audit(channel, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY)
+    assert [(f.status, f.note) for f in report.findings] == [("decision-invalid", note)]
+    assert report.exit_code == 1 and [s.state for s in report.decisions] == ["invalid"]
+
+
+def test_fixed_in_series_on_a_held_release_does_not_hold(tmp_path: Path, db):
+    held = ('\n[[held]]\npackage = "werkzeug"\nheld-at = "3.0.3"\nrefused = "3.0.6"\ncanaries = ["c"]\n'
+            'tests = ["t"]\ndecided = 2025-01-01\nreview = 2025-06-01\nreason = "regresses c"\n')
+    channel = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "fixed-in-series", version="3.0.6") + held))
+    (finding,) = audit(channel, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY).findings
+    assert finding.status == "decision-invalid" and "3.0.6 is held (refused for regressing c)" in finding.note
+
+
+def test_backport_pending_then_patch_missing_then_built(tmp_path: Path, db):
+    pending = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "backport", version="3.0.3+lts2024.1", patch="pending")))
+    report = audit(pending, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY)
+    (finding,) = report.findings
+    assert finding.status == "pending" and finding.backport_pending and report.exit_code == 1
+    assert report.to_dict()["summary"]["pending_backports"] == 1
+    table = format_table(report)
+    assert "backport 3.0.3+lts2024.1 (patch pending)" in table
+    assert f"Pending backports (1; they block publishing until built):\n  werkzeug 3.0.3 -> 3.0.3+lts2024.1: {Q34M}" in table
+    assert "FAIL: 1 finding(s) block: 1 decided but pending (1 backport(s) being made)" in table
+
+    patch = f"channels/2024/patches/werkzeug/{Q34M}.patch"
+    named = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "backport", version="3.0.3+lts2024.1", patch=patch)))
+    (missing,) = audit(named, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY).findings
+    assert missing.status == "decision-invalid" and missing.note == f'patch {patch} does not exist; add it, or write patch = "pending"'
+
+    (tmp_path / patch).parent.mkdir(parents=True)
+    (tmp_path / patch).write_text("--- a/src/werkzeug/formparser.py\n+++ b/src/werkzeug/formparser.py\n")
+    (ready,) = audit(named, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY).findings
+    assert ready.status == "pending" and "ready: build 3.0.3+lts2024.1" in ready.note and ready.backport_pending
+    built = audit(named, parse_pins("werkzeug==3.0.3+lts2024.1\n"), db, BEFORE_EXPIRY)
+    # the local build is still inside the advisory's range: the decision is what clears it
+    assert [f.status for f in built.findings] == ["backported"] and built.exit_code == 0
+
+
+def test_exception_is_pending_until_the_series_moves(tmp_path: Path, db):
+    cors = decision("GHSA-7rxf-gvfg-47g4", "flask-cors", "exception", version="6.0.0")
+    undeclared = load_channel(channel_in_repo(tmp_path, cors))
+    (finding,) = [f for f in audit(undeclared, parse_pins("flask-cors==4.0.1\n"), db, BEFORE_EXPIRY).findings
+                  if f.advisory.id == "GHSA-7rxf-gvfg-47g4"]
+    assert finding.status == "pending" and finding.note.startswith("verify the set with flask-cors 6.0.0 (make verify, make canaries)")
+    declared = load_channel(channel_in_repo(tmp_path, cors + '\n[[exceptions]]\npackage = "flask-cors"\nseries = "6.0"\nreason = "fix"\n'))
+    (finding,) = [f for f in audit(declared, parse_pins("flask-cors==4.0.1\n"), db, BEFORE_EXPIRY).findings
+                  if f.advisory.id == "GHSA-7rxf-gvfg-47g4"]
+    assert finding.status == "pending" and finding.note == "[[exceptions]] admits 6.0.0: make refresh CHANNEL=2024 takes it"
+    moved = audit(declared, parse_pins("flask-cors==6.0.0\n"), db, BEFORE_EXPIRY)
+    assert moved.findings == () and [s.state for s in moved.decisions] == ["resolved"]
+
+
+def test_not_affected_holds_until_it_expires(tmp_path: Path, db):
+    channel = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "not-affected", expires="2025-03-31")))
+    before = audit(channel, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY)
+    assert [f.status for f in before.findings] == ["not-affected"] and before.exit_code == 0
+    assert "OK: 1 finding(s), each with a decision that holds" in format_table(before)
+    after = audit(channel, parse_pins("werkzeug==3.0.3\n"), db, _dt.date(2025, 3, 31))
+    assert [f.status for f in after.findings] == ["expired"] and after.exit_code == 1
+
+
+def test_cli_missing_decision_fails_and_unknown_advisory_is_one_line_error(tmp_path: Path):
+    undecided = channel_in_repo(tmp_path, "")
+    pins = tmp_path / "pins.txt"
+    pins.write_text("werkzeug==3.0.3\n")
+    proc = run_tools("audit", "--channel", str(undecided), "--advisories", str(VULNS), "--constraints", str(pins),
+                     "--today", "2025-01-15", timeout=60)
+    assert proc.returncode == 1 and "UNDECIDED" in proc.stdout and "FAIL:" in proc.stdout
+    unknown = channel_in_repo(tmp_path, decision("GHSA-0000-0000-0000", "werkzeug", "accepted", expires="2025-06-30"))
+    proc = run_tools("audit", "--channel", str(unknown), "--advisories", str(VULNS), "--constraints", str(pins), timeout=60)
+    assert proc.returncode == 2
+    assert_one_line_error(proc, f"{unknown}:", "[[advisories]][0] id", "GHSA-0000-0000-0000 is not in the advisory data",
+                          "run make advisories")
+
+
+# -- the gate: no new serial while the audit fails ----------------------------------------------------
+
+
+def constraints_of(channel_file: Path, tmp_path: Path, pins: str) -> Path:
+    """Every constraints file of the fixture channel's current serial, with these pins."""
+    channel = load_channel(channel_file)
+    out = tmp_path / "constraints"
+    header = f"#\n# flask-lts-2024.txt\n# from channels/2024.toml (serial {channel.version})\n# Made on 2025-01-10.\n#\n"
+    for path in [out / "flask-lts-2024.txt", out / "flask-lts-2024-hashes.txt",
+                 *(out / "2024" / f"py{p}{s}.txt" for p in channel.pythons for s in ("", "-hashes"))]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + pins)
+    return out
+
+
+def test_archive_refuses_a_new_serial_while_the_audit_fails_and_writes_nothing(tmp_path: Path, db):
+    from flask_lts_tools.site import archive_serial
+
+    channel_file = channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "backport", version="3.0.3+lts2024.1", patch="pending"))
+    channel = load_channel(channel_file)
+    constraints = constraints_of(channel_file, tmp_path, "werkzeug==3.0.3\n")
+    archive = tmp_path / "published"
+    with pytest.raises(AuditGateError) as info:
+        archive_serial(channel, constraints, archive, advisories=db, today=BEFORE_EXPIRY)
+    assert str(info.value) == ("channel 2024: cannot archive serial 2024.0 while its audit fails "
+                               "(1 pending (1 backport being made)); see make audit CHANNEL=2024")
+    assert not archive.exists() or list(archive.rglob("*")) == [archive / "2024"]  # no serial, no staging folder
+    # the backport built: the same channel archives
+    constraints = constraints_of(channel_file, tmp_path, "werkzeug==3.0.3+lts2024.1\n")
+    patch = tmp_path / "channels" / "2024" / "patches" / "werkzeug" / f"{Q34M}.patch"
+    patch.parent.mkdir(parents=True)
+    patch.write_text("a patch\n")
+    built = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "backport", version="3.0.3+lts2024.1",
+                                                            patch=str(patch.relative_to(tmp_path)))))
+    outcome = archive_serial(built, constraints, archive, advisories=db, today=BEFORE_EXPIRY)
+    assert outcome.state == "published" and (archive / "2024" / "2024.0" / "SHA256SUMS").is_file()
+
+
+def test_cli_archive_refuses_with_one_line_naming_the_channel_and_make_audit(tmp_path: Path):
+    channel_file = channel_in_repo(tmp_path, "")
+    constraints = constraints_of(channel_file, tmp_path, "werkzeug==3.0.3\n")
+    proc = run_tools("--channels-dir", str(channel_file.parent), "archive", "2024", "--constraints-dir", str(constraints),
+                     "--archive-dir", str(tmp_path / "published"), "--advisories", str(VULNS), "--today", "2025-01-15", timeout=60)
+    assert proc.returncode == 18
+    assert_one_line_error(proc, "channel 2024: cannot archive serial 2024.0 while its audit fails (1 undecided)",
+                          "make audit CHANNEL=2024")
+    assert not (tmp_path / "published" / "2024" / "2024.0").exists()
+
+
+# -- the committed channels ----------------------------------------------------------------------------
+
+AUDIT_DAY = _dt.date(2026, 11, 30)  # the day the decisions were recorded
+PENDING_BACKPORTS = {
+    "2024": {
+        ("werkzeug", "3.0.6+lts2024.1"): {"GHSA-g6x2-hccm-hh4m", "PYSEC-2026-2044", "PYSEC-2026-2046", "PYSEC-2026-2320"},
+        ("flask", "3.0.3+lts2024.1"): {"PYSEC-2026-2151"},
+        ("flask-cors", "4.0.2+lts2024.1"): {"PYSEC-2026-1383", "PYSEC-2026-1384", "PYSEC-2026-1385"},
+        ("flask-httpauth", "4.8.0+lts2024.1"): {"PYSEC-2026-2152"},
+        ("click", "8.1.8+lts2024.1"): {"PYSEC-2026-2132"},
+        ("marshmallow", "3.21.3+lts2024.1"): {"PYSEC-2026-1605"},
+        ("pyjwt", "2.8.0+lts2024.1"): {"GHSA-8wjv-2p76-3863", "GHSA-ffc3-869f-jxw9", "GHSA-hxm8-2xgr-2p9m", "GHSA-p4g4-x82p-q773",
+                                       "GHSA-r6x4-923q-g947", "GHSA-w2cx-738m-mc7w", "GHSA-w6j9-cwv2-h6wq", "PYSEC-2026-120",
+                                       "PYSEC-2026-179"},
+    },
+    "2026": {},
+}
+PENDING_EXCEPTIONS = {
+    "2024": {("h11", "0.16.0"): 1, ("python-engineio", "4.13.2"): 2, ("python-socketio", "5.16.2"): 2},
+    "2026": {("pyjwt", "2.15.1"): 10},
+}
+
+
+@pytest.mark.parametrize("name", ["2024", "2026"])
+def test_committed_channels_have_a_decision_for_every_finding_and_exactly_these_pending(name: str):
+    from flask_lts_tools.audit import audit_channel
+
+    channel = load_channel(ROOT / "channels" / f"{name}.toml")
+    report = audit_channel(channel, None, [ROOT / "advisories"], AUDIT_DAY)
+    assert {f.status for f in report.findings} <= {"pending", "not-affected", "accepted", "backported"}, format_table(report)
+    backports: dict[tuple[str, str], set[str]] = {}
+    for f in report.pending_backports:
+        backports.setdefault((f.package, f.decision.version), set()).add(f.advisory.id)
+    assert backports == PENDING_BACKPORTS[name]
+    exceptions: dict[tuple[str, str], int] = {}
+    for f in report.findings:
+        if f.status == "pending" and f.decision.decision == "exception":
+            exceptions[f.package, f.decision.version] = exceptions.get((f.package, f.decision.version), 0) + 1
+    assert exceptions == PENDING_EXCEPTIONS[name]
+    # pending work blocks publishing: the gate stays shut until the backports and exceptions land
+    assert report.exit_code == 1
+    assert all(s.state in ("pending", "active") for s in report.decisions)
+
+
+def test_the_changelog_entry_of_a_refresh_names_the_decision_it_carries_out(tmp_path: Path):
+    from flask_lts_tools.refresh import ChannelResolution, PinChange, RefreshPlan, changelog_entry
+
+    channel = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "backport", version="3.0.3+lts2024.1", patch="pending")))
+    change = PinChange("werkzeug", "3.0.3", "3.0.3+lts2024.1", channel.pythons, "3.0", None)
+    entry = changelog_entry(RefreshPlan(channel, ChannelResolution(channel, [], [], []), [change]), _dt.date(2025, 2, 1))
+    assert entry.splitlines()[2:] == [
+        "- werkzeug 3.0.3 -> 3.0.3+lts2024.1",
+        f"  - backport of {Q34M} (decided 2025-01-01): test",
+    ]

@@ -90,3 +90,79 @@ def test_exception_for_unfrozen_package_is_rejected(write_channel):
     path = write_channel(extra='\n[[exceptions]]\npackage = "greenlet"\nseries = "3.1"\nreason = "x"\n')
     with pytest.raises(ChannelError, match="does not freeze"):
         load_channel(path)
+
+
+# -- [[advisories]]: one decision per advisory -------------------------------------------------------
+
+_DECISION = {
+    "id": '"GHSA-hgf8-39gv-g3f2"', "package": '"werkzeug"', "decision": '"backport"', "reason": '"Windows only; fixed in 3.1"',
+    "evidence": '["https://github.com/pallets/werkzeug/security/advisories/GHSA-hgf8-39gv-g3f2"]',
+    "decided": "2026-11-30", "by": '"maintainers"', "version": '"3.0.6+lts{name}.1"', "patch": '"pending"',
+}
+
+
+def decision_table(**changes: str | None) -> str:
+    keys = {**_DECISION, **changes}
+    return "\n[[advisories]]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items() if v is not None)
+
+
+def test_decisions_of_every_kind_load(write_channel):
+    path = write_channel(extra=decision_table(version='"3.0.6+lts2030.1"', patch='"channels/2030/patches/werkzeug/GHSA-hgf8-39gv-g3f2.patch"')
+                         + decision_table(id='"GHSA-x"', decision='"fixed-in-series"', version='"3.0.6"', patch=None)
+                         + decision_table(id='"GHSA-y"', decision='"exception"', version='"3.1.4"', patch=None)
+                         + decision_table(id='"GHSA-z"', decision='"not-affected"', version=None, patch=None, expires="2027-01-31")
+                         + decision_table(id='"GHSA-w"', decision='"accepted"', version=None, patch=None, expires="2027-01-31"),
+                         name="2030")
+    decisions = load_channel(path).decisions
+    assert [(d.decision, d.version, d.patch, d.expires and str(d.expires)) for d in decisions] == [
+        ("backport", "3.0.6+lts2030.1", "channels/2030/patches/werkzeug/GHSA-hgf8-39gv-g3f2.patch", None),
+        ("fixed-in-series", "3.0.6", None, None),
+        ("exception", "3.1.4", None, None),
+        ("not-affected", None, None, "2027-01-31"),
+        ("accepted", None, None, "2027-01-31"),
+    ]
+    assert decisions[0].evidence == ("https://github.com/pallets/werkzeug/security/advisories/GHSA-hgf8-39gv-g3f2",)
+    assert decisions[0].where.startswith(f"{path}:") and decisions[0].where.endswith("[[advisories]][0]")
+
+
+@pytest.mark.parametrize(
+    "changes, key, needle",
+    [
+        ({"decision": '"ignored"'}, "decision", "'ignored' is not one of fixed-in-series, backport, exception, not-affected, accepted"),
+        ({"package": '"requests"'}, "package", "decision for 'requests', which the channel does not freeze"),
+        ({"evidence": "[]"}, "evidence", "must be a non-empty list of strings"),
+        ({"version": '"3.0.6"'}, "version", "3.0.6 is not a local build: a backport is built as <release>+lts<serial>"),
+        ({"version": '"3.1.4+lts2030.1"'}, "version", "is not inside the series 3.0"),
+        ({"patch": None}, None, "missing required key 'patch'"),
+        ({"patch": '"/tmp/x.patch"'}, "patch", "is neither \"pending\" nor a patch file channels/2030/patches/werkzeug/<advisory>.patch"),
+        ({"decision": '"fixed-in-series"', "version": '"3.1.4"', "patch": None}, "version", "a release of another series is an exception"),
+        ({"decision": '"exception"', "version": '"3.0.7"', "patch": None}, "version", 'that is decision = "fixed-in-series"'),
+        ({"decision": '"accepted"', "version": None, "patch": None}, None, "missing required key 'expires'"),
+        ({"decision": '"accepted"', "version": None, "patch": None, "expires": "2031-01-01"}, "expires",
+         "is after the channel's security-until"),
+        ({"decision": '"not-affected"', "patch": None, "expires": "2027-01-01"}, "version", "not used by a not-affected decision"),
+        ({"expires": "2027-01-01"}, "expires", "not used by a backport decision"),
+        ({"colour": '"red"'}, "colour", "unknown key 'colour'"),
+    ],
+)
+def test_a_bad_decision_is_one_line_naming_file_index_and_key(write_channel, changes, key, needle):
+    path = write_channel(extra=decision_table(id='"GHSA-ok"', version='"3.0.6+lts2030.1"') + decision_table(**{"version": '"3.0.6+lts2030.1"', **changes}), name="2030")
+    with pytest.raises(ChannelError) as info:
+        load_channel(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:") and "\n" not in message, message
+    assert "[[advisories]][1]" + (f" {key}" if key else "") in message, message
+    assert needle in message, message
+
+
+def test_two_decisions_for_one_advisory_are_refused(write_channel):
+    path = write_channel(extra=decision_table(version='"3.0.6+lts2030.1"') * 2, name="2030")
+    with pytest.raises(ChannelError, match=r"\[\[advisories\]\]\[1\] id: a second decision for GHSA-hgf8-39gv-g3f2 \(werkzeug\), first at"):
+        load_channel(path)
+
+
+def test_accepted_risks_are_still_read_as_accepted_decisions(write_channel):
+    path = write_channel(extra='\n[[accepted-risks]]\nid = "CVE-1"\npackage = "flask"\nreason = "r"\ndecided = 2026-01-01\n'
+                               'by = "m"\nexpires = 2026-06-01\n')
+    (d,) = load_channel(path).decisions
+    assert (d.decision, d.evidence, str(d.expires)) == ("accepted", (), "2026-06-01")

@@ -154,6 +154,44 @@ def test_publish_with_nothing_new_uploads_nothing_and_confirms_the_files(pypiser
     assert logged[-1].endswith(f"lists {SDIST}, {WHEEL} with the built files' sha256")
 
 
+def test_publish_of_a_new_serial_is_refused_while_the_audit_fails(pypiserver, tmp_path):
+    import datetime as _dt
+
+    from conftest import ROOT
+    from flask_lts_tools._exceptions import AuditGateError
+    from flask_lts_tools.audit import audit, load_advisories, refuse_unless_clean
+    from flask_lts_tools.channel import load_channel
+    from flask_lts_tools.constraints import parse_pins
+
+    url, packages = pypiserver
+    before = {p.name: p.read_bytes() for p in packages.iterdir()}
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name in dist_filenames("2024.1"):  # a serial the index does not have yet
+        (dist / name).write_bytes(f"{name}\n".encode())
+    osv = ROOT / "tests" / "data" / "osv"
+    # werkzeug 3.0.3 is affected by GHSA-q34m-jh98-gwm2 and the channel has no decision about it: a real failing audit
+    report = audit(load_channel(osv / "channels" / "2024.toml"), parse_pins("werkzeug==3.0.3\n"), load_advisories(osv / "vulns"),
+                   _dt.date(2025, 1, 15))
+    logged: list[str] = []
+    with pytest.raises(AuditGateError, match=r"^channel 2024: cannot publish flask-lts 2024.1 while its audit fails \(1 undecided\); "
+                                             r"see make audit CHANNEL=2024$"):
+        publish("2024.1", dist, url, url + "simple/", logged.append, gate=lambda: refuse_unless_clean(report, "publish flask-lts 2024.1"))
+    assert {p.name: p.read_bytes() for p in packages.iterdir()} == before
+    assert not any("uploading" in line for line in logged)
+    # nothing new to upload: a re-run does not need the gate
+    assert publish("2024.0", _same_files(tmp_path, packages), url, url + "simple/",
+                   gate=lambda: pytest.fail("the gate runs only before an upload"))[0] == []
+
+
+def _same_files(tmp_path: Path, packages: Path) -> Path:
+    dist = tmp_path / "dist0"
+    dist.mkdir()
+    for name in (SDIST, WHEEL):
+        (dist / name).write_bytes((packages / name).read_bytes())
+    return dist
+
+
 def test_publish_of_files_not_built_says_to_run_make_dist(tmp_path):
     with pytest.raises(PublishError, match=rf"{SDIST}, {WHEEL} not built; run make dist first"):
         publish("2024.0", tmp_path, "http://127.0.0.1:9/", "http://127.0.0.1:9/simple/")

@@ -403,6 +403,9 @@ def test_channel_page_lists_advisories_and_accepted_risks(tmp_path: Path):
     assert "audited on 2025-01-15" in page
     for risk in channel.accepted_risks:
         assert risk.id in page
+    # every finding shows its decision: the accepted one, the others none yet
+    assert "accepted until 2025-03-31" in page and "none yet undecided" in page
+    assert "CVE-2024-6221 (Flask-Cors): accepted, in force." in page
     audit = json.loads(files["api/channels.json"])["channels"][0]["audit"]
     assert audit["findings"], "the OSV test data has advisories for these pins"
     for finding in audit["findings"]:

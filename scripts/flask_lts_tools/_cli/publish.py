@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import os
 import sys
 from pathlib import Path
@@ -22,10 +23,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--index-url", help="the simple index showing what it holds (default: derived from the repository URL)")
     parser.add_argument("--dist-dir", type=Path, default=layout.DIST)
+    parser.add_argument("--advisories", type=Path, action="append", metavar="DIR",
+                        help="OSV advisory directory for the audit a new serial must pass, repeatable "
+                             "(default: $FLASK_LTS_ADVISORIES, else advisories/)")
     parser.set_defaults(func=command)
 
 
 def command(args: argparse.Namespace) -> int:
+    from ..audit import audit_channel, refuse_unless_clean
     from ..dist import installer_version
     from ..publish import publish, simple_index_for
 
@@ -38,6 +43,10 @@ def command(args: argparse.Namespace) -> int:
     def log(message: str) -> None:
         print(f"publish {channel.name}: {message}", file=sys.stderr, flush=True)
 
-    uploaded, present = publish(version, args.dist_dir, args.repository_url, index_url, log)
+    def gate() -> None:  # a new serial goes out only when the channel's audit passes
+        report = audit_channel(channel, None, args.advisories or [], _dt.date.today())
+        refuse_unless_clean(report, f"publish flask-lts {version}")
+
+    uploaded, present = publish(version, args.dist_dir, args.repository_url, index_url, log, gate=gate)
     print(f"flask-lts {version}: uploaded {len(uploaded)}, already there {len(present)}")
     return 0

@@ -45,15 +45,29 @@ def add_archive_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--archive-dir", type=Path, default=layout.PUBLISHED, help="the committed archive of serials")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; fail unless every current serial is published with the same bytes")
+    parser.add_argument("--advisories", type=Path, action="append", metavar="DIR",
+                        help="OSV advisory directory for the audit a new serial must pass, repeatable "
+                             "(default: $FLASK_LTS_ADVISORIES, else advisories/)")
+    parser.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
+                        help="the date the audit of a new serial uses (default: today)")
 
 
 def archive_command(args: argparse.Namespace) -> int:
+    from ..audit import AdvisoryDatabaseError, default_advisory_dirs, load_advisories
     from ..site import archive_serial
 
     log = _log(time.monotonic())
+    advisories = None
+    if not args.check:  # the gate: a new serial is archived only when its channel's audit passes
+        dirs = args.advisories or default_advisory_dirs()
+        if not dirs:
+            raise AdvisoryDatabaseError("no advisory database for the audit a new serial must pass: pass --advisories DIR "
+                                        "or set FLASK_LTS_ADVISORIES")
+        advisories = load_advisories(*dirs)
     for name in channel_names(args):
         channel = load_channel(find_channel_file(name, args.channels_dir))
-        outcome = archive_serial(channel, args.constraints_dir, args.archive_dir, check=args.check)
+        outcome = archive_serial(channel, args.constraints_dir, args.archive_dir, check=args.check,
+                                 advisories=advisories, today=args.today or _dt.date.today())
         if outcome.state == "published":
             log(f"channel {channel.name}: published serial {outcome.version} into {outcome.path}; commit it")
         else:

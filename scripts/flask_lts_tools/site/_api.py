@@ -10,6 +10,7 @@ import datetime as _dt
 import json
 from typing import Any, Sequence
 
+from ..audit import decision_dict
 from ._archive import CHECKSUMS, hashed_name, merged_name
 from ._model import INSTALLER, ChannelView
 
@@ -75,6 +76,7 @@ def channel_record(view: ChannelView, base_url: str) -> dict[str, Any]:
                     "url": f["advisory"]["url"],
                     "fixed_in_series": f["fixed_in_series"],
                     "status": f["status"],
+                    "decision": f["decision"]["decision"] if f["decision"] else None,
                 }
                 for f in view.audit["findings"]
             ],
@@ -122,11 +124,7 @@ def channel_record(view: ChannelView, base_url: str) -> dict[str, Any]:
             for e in channel.exceptions
         ],
         "omitted": [{"package": o.package, "extra": o.extra, "reason": o.reason} for o in channel.omitted],
-        "accepted_risks": [
-            {"id": r.id, "package": r.package, "reason": r.reason, "decided": r.decided.isoformat(), "by": r.by,
-             "expires": r.expires.isoformat()}
-            for r in channel.accepted_risks
-        ],
+        "decisions": [decision_dict(d) for d in channel.decisions],
         "installer": {
             "package": INSTALLER,
             "extras": list(channel.extras),

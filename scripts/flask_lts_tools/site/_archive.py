@@ -6,6 +6,8 @@ there yet, and refuses when it is there with other bytes: a published serial is 
 users' `pip install -c <url>` lines point at, so it must never change under them.
 `read_archive(archive_dir)` lists every published serial and checks each folder against
 its SHA256SUMS, so a hand edit of a committed file is caught before the site ships it.
+Given an advisory database, a new serial is archived only when the channel's audit of
+its constraints passes (docs/audit.md, "The gate").
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._exceptions import ArchiveError, ConstraintsError
 
 from ..channel import Channel
 from ..constraints import parse_pins
 from .. import _layout as layout
+
+if TYPE_CHECKING:
+    from ..audit import AdvisoryDatabase
 
 CHECKSUMS = "SHA256SUMS"
 _SERIAL_IN_HEADER = re.compile(r"\(serial ([^)\s]+)\)")
@@ -180,12 +186,17 @@ def read_archive(archive_dir: Path) -> dict[str, list[PublishedSerial]]:
     }
 
 
-def archive_serial(channel: Channel, constraints_dir: Path, archive_dir: Path, check: bool = False) -> ArchiveOutcome:
+def archive_serial(
+    channel: Channel, constraints_dir: Path, archive_dir: Path, check: bool = False,
+    advisories: AdvisoryDatabase | None = None, today: _dt.date | None = None,
+) -> ArchiveOutcome:  # fmt: skip
     """Copy the channel's current constraints into `archive_dir/<name>/<version>/`.
 
     Nothing happens when that serial is already published with the same bytes.
     ArchiveError when it is published with other bytes, when a newer serial is already
-    published, or (with `check`) when the serial is not published yet.
+    published, or (with `check`) when the serial is not published yet. With `advisories`,
+    a new serial is audited first (as of `today`): AuditGateError, and nothing written,
+    while the audit fails.
     """
     sources = current_files(channel, constraints_dir)
     contents = {name: path.read_bytes() for path, name in sources.items()}
@@ -226,6 +237,12 @@ def archive_serial(channel: Channel, constraints_dir: Path, archive_dir: Path, c
             f"{target}: serial {channel.version} is not published; run make site (or flask-lts-tools "
             "publish-constraints) and commit published/"
         )
+    if advisories is not None:
+        from ..audit import audit, refuse_unless_clean
+
+        pins = parse_pins(contents[merged_name(channel.name)].decode("utf-8"))
+        report = audit(channel, pins, advisories, today or _dt.date.today(), constraints=merged_name(channel.name))
+        refuse_unless_clean(report, f"archive serial {channel.version}")
     _write_folder(target, {**contents, CHECKSUMS: checksums_text(contents).encode("utf-8")})
     return ArchiveOutcome(channel.name, channel.version, target, "published")
 

@@ -29,7 +29,10 @@ from ._timeline import COMPACT, WIDE, timeline_svg
 
 from .._resources import SITE_TEMPLATES as RESOURCES
 _STATIC = ("style.css", "favicon.svg")
-_RISK_STATES = {"active": "in force", "expired": "EXPIRED", "unused": "matches no advisory affecting a pin"}
+_DECISION_STATES = {
+    "active": "in force", "pending": "pending", "invalid": "DOES NOT HOLD", "expired": "EXPIRED",
+    "resolved": "done: the advisory no longer affects a pin", "unused": "matches no advisory affecting a pin",
+}
 
 
 
@@ -111,9 +114,9 @@ def render_pages(views: Sequence[ChannelView], today: _dt.date, base_url: str) -
     )
     files = {"index.html": index, "timeline.svg": timeline_svg(channels, today)}
     for view in views:
-        risk_states = {}
+        decision_states = {}
         if view.audit is not None:
-            risk_states = {r["id"]: _RISK_STATES.get(r["state"], r["state"]) for r in view.audit["accepted_risks"]}
+            decision_states = {(d["id"], d["package"]): _DECISION_STATES.get(d["state"], d["state"]) for d in view.audit["decisions"]}
         files[f"{view.name}/index.html"] = env.get_template("channel.html").render(
             **common,
             root="../",
@@ -122,7 +125,7 @@ def render_pages(views: Sequence[ChannelView], today: _dt.date, base_url: str) -
             phase=phase_on(view.channel, today),
             stages=stage_names(),
             audit=view.audit,
-            risk_states=risk_states,
+            decision_states=decision_states,
         )
     files["api/channels.json"] = channels_json(views, base_url, today)
     files["api/endoflife.json"] = endoflife_json(views, base_url)
