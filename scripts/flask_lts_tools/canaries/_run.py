@@ -94,9 +94,28 @@ class CanaryRun:
 
 def _pip_conflict(text: str) -> str:
     """The lines of pip's output that say what conflicts (the rest is download noise)."""
-    keep = [l for l in text.splitlines() if l.strip() and "WARNING: Location" not in l]
-    picked = [l for l in keep if any(w in l for w in ("conflict", "requires", "Cannot install", "ResolutionImpossible", "No matching", "ERROR"))]
-    return "\n".join((picked or keep)[-12:])
+    lines = [l.rstrip() for l in text.splitlines() if l.strip() and "WARNING: Location" not in l]
+    if "The conflict is caused by:" in text:  # pip names each side: the set's pin and the requirement
+        start = next(i for i, l in enumerate(lines) if "The conflict is caused by:" in l)
+        block = []
+        for line in lines[start + 1 :]:
+            if not line.startswith((" ", "\t")) or line.strip().startswith(("To fix", "1.", "2.")):
+                break
+            block.append(line.strip())
+        if block:
+            return "; ".join(block)
+    picked = [l.strip() for l in lines if any(w in l for w in ("conflict", "requires", "depends on", "Cannot install", "No matching", "ERROR"))]
+    return "; ".join((picked or lines)[-6:])
+
+
+def _install_failure(distribution: str, version: str, set_name: str, output: str) -> str:
+    """One line first (what, and which pin conflicts, or that the index has no such release),
+    then pip's own lines."""
+    if "No matching distribution found" in output or "(from versions: none)" in output:
+        head = f"{distribution}=={version} cannot be fetched: the package index has no such release (check versions in the registry)"
+    else:
+        head = f"{distribution}=={version} does not install under {set_name}: {_pip_conflict(output)}"
+    return head
 
 
 def run_canary(
@@ -123,7 +142,7 @@ def run_canary(
     out = env.pip("install", "-c", str(pinned.path.resolve()), f"{canary.distribution}{extras}=={version}", timeout=options.timeout)
     if not out.ok:
         result.status = "error"
-        result.problems.append({"message": f"{canary.distribution}=={version} does not install under {pinned.name}:\n{_pip_conflict(out.stdout + out.stderr)}"})
+        result.problems.append({"message": _install_failure(canary.distribution, version, pinned.name, out.stdout + out.stderr)})
         return result
     installed = env.freeze()
     pins = pinned.for_python(python)
@@ -148,6 +167,12 @@ def run_canary(
     result.failing = [p.test for p in problems if p.test]
     result.problems = [{"message": p.message, **({"test": p.test} if p.test else {})} for p in problems]
     result.known_failures, result.flaky, result.notes = run.known_failures, run.flaky, run.notes
+    if result.status == "skip":  # a canary that runs no test has not passed: say why, as an error
+        result.status = "error"
+        result.problems.insert(0, {"message": f"{canary.distribution}=={version}: no test ran: " + ("; ".join(run.notes) or "the suite collected nothing")})
+    elif any(p["message"].startswith("pytest timed out") for p in result.problems) and not result.failing:
+        result.status = "error"  # a hang: no verdict can be drawn from it
+        result.problems.insert(0, {"message": f"{canary.distribution}=={version}: the suite hung: " + result.problems[0]["message"].splitlines()[0]})
     result.warnings = sum(w.count for w in warnings)
     return result
 
