@@ -43,6 +43,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reports-dir", type=Path, default=layout.REPORTS, help="where the merged report is written")
     p.set_defaults(func=merge_command)
 
+    p = sub.add_parser(
+        "canaries-series",
+        help="does the channel's choice of series suit its canaries? each canary failing on the channel and passing "
+        "on --against is checked, one package at a time taken back to the other channel's series",
+    )  # fmt: skip
+    p.add_argument("--channel", required=True, help="channel name (its constraints are run)")
+    p.add_argument("--against", required=True, help="the channel whose series are the alternative (usually the previous)")
+    p.add_argument("--python", metavar="X.Y", help="Python to run on (default: the channel's default Python)")
+    p.add_argument("--canary", action="append", help="only this canary (repeatable)")
+    p.add_argument("--registry", type=Path, default=layout.CANARIES)
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--constraints-dir", type=Path, default=layout.CONSTRAINTS)
+    p.add_argument("--reports-dir", type=Path, default=layout.REPORTS)
+    p.add_argument("--work-dir", type=Path, default=layout.VERIFY_WORK)
+    p.add_argument("--sdist-cache", type=Path, default=layout.SDISTS)
+    p.add_argument("--testtools-cache", type=Path, default=layout.TESTTOOLS)
+    p.set_defaults(func=series_command)
+
 
 def command(args: argparse.Namespace) -> int:
     from ..canaries import load_canaries, parse_shard, plan_shard, run_canaries, select, summary_markdown, write_run
@@ -118,3 +136,75 @@ def merge_command(args: argparse.Namespace) -> int:
     print(summary_markdown(merged))
     print(f"{len(runs)} shard report(s) of {len(merged.canaries)} canaries merged into {report}")
     return 0 if merged.status == "pass" else 1
+
+
+def series_command(args: argparse.Namespace) -> int:
+    """Canaries of either channel run under `--channel`; those failing there are run under
+    `--against`; where they pass there, the series change that breaks them is looked for."""
+    import dataclasses
+    import json
+
+    from .._files import atomic_write_many
+    from .._output import markdown_table
+    from ..canaries import load_canaries, run_canaries
+    from ..canaries._series import series_culprit
+    from ..constraints import pins_for, read_pins
+    from ..pythons import require_interpreters
+    from ..toolenv import uv_bin
+    from ..verify import Options
+    from ..verify.stages.upstream.catalogue import load_catalogue
+
+    progress = Progress()
+    channel = load_channel(find_channel_file(args.channel, args.channels_dir))
+    other = load_channel(find_channel_file(args.against, args.channels_dir))
+    python = args.python or channel.default_python
+    interpreter = require_interpreters([python], {}, f"channel {channel.name}")[python]
+    registry = load_canaries(args.registry)
+    chosen = [c for c in registry if (channel.name in c.versions or other.name in c.versions) and (not args.canary or c.name in args.canary)]
+    # a canary of the other channel only runs its release of that channel here too
+    canaries = [c if channel.name in c.versions else dataclasses.replace(c, versions={**c.versions, channel.name: c.versions[other.name]}) for c in chosen]
+    options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
+    here = layout.constraints_file(channel.name, args.constraints_dir)
+    there = layout.constraints_file(other.name, args.constraints_dir)
+    progress(f"{len(canaries)} canaries under channel {channel.name} on Python {python}")
+    run = run_canaries(canaries, channel, here, interpreter, options, args.jobs, progress)
+    failing = [r for r in run.canaries if r.status in ("fail", "error") and r.failing]
+    others = {c.name: dataclasses.replace(c, versions={**c.versions, other.name: c.versions.get(other.name, c.versions[channel.name])}) for c in canaries}
+    rows, findings = [], []
+    if failing:
+        progress(f"{len(failing)} fail under {channel.name}: running them under {other.name}")
+        back = run_canaries([others[r.name] for r in failing], other, there, interpreter, options, args.jobs, progress)
+        catalogue = load_catalogue()
+        pins = pins_for(read_pins(here), python)
+        other_pins = pins_for(read_pins(there), python)
+        for now, before in zip(failing, back.canaries):
+            if before.status != "pass":
+                rows.append([now.name, now.version, f"{before.status} ({before.passed} passed)", f"{now.status}: {len(now.failing)} failing", "fails on both: not a series choice", "-"])
+                continue
+            text = "\n".join(p["message"] for p in now.problems)
+            canary = next(c for c in canaries if c.name == now.name)
+            finding = series_culprit(
+                canary, now.version, now.failing, text, channel, other, pins, other_pins, interpreter, Path(uv_bin()), options, catalogue,
+                progress.scoped(f"series {now.name}"),
+            )  # fmt: skip
+            findings.append(dataclasses.asdict(finding))
+            culprit = (
+                f"{finding.culprit} {finding.new_series} (passes with {finding.old_series}: {finding.old_version})"
+                if finding.culprit else "no single series change found"
+            )  # fmt: skip
+            rows.append([now.name, now.version, f"pass ({before.passed} passed)", f"{now.status}: {len(now.failing)} failing", culprit, "; ".join(finding.tried)])
+    passing = [r.name for r in run.canaries if r.status == "pass"]
+    table = markdown_table(["canary", "version", f"on {other.name}", f"on {channel.name}", "series culprit", "tried"], rows)
+    text = "\n".join([
+        f"## Series check: channel {channel.name} against {other.name} on Python {python}", "",
+        f"{len(passing)} of {len(run.canaries)} canaries pass under {channel.name}: {', '.join(passing)}.", "",
+        *(f"- {r.name}: {r.status} ({r.problems[0]['message'].splitlines()[0][:160] if r.problems else (r.notes[0] if r.notes else '')})" for r in run.canaries if r.status not in ("pass", "fail") or (r.status == "fail" and not r.failing)),
+        "", table if rows else "No canary fails under this channel's series.", "",
+    ])  # fmt: skip
+    out = layout.canary_folder(channel.name, args.reports_dir)
+    atomic_write_many({
+        out / f"series-vs-{other.name}-py{python}.md": text,
+        out / f"series-vs-{other.name}-py{python}.json": json.dumps({"schema": "flask-lts-series-check/1", "channel": channel.name, "against": other.name, "python": python, "run": run.to_json(), "findings": findings}, indent=2) + "\n",
+    })  # fmt: skip
+    print(text)
+    return 0

@@ -62,9 +62,19 @@ def run_pytest(
                 node = case.find(kind)
                 if node is not None:
                     counts["failures" if kind == "failure" else "errors"] += 1
-                    text = (node.get("message") or node.text or "").strip()
+                    text = _failure_text(node.get("message") or "", node.text or "")
                     problems.append(Problem(text[:1500], test=test_id))
             if case.find("skipped") is not None:
                 counts["skipped"] += 1
     raw = json.loads(warnings_file.read_text()) if warnings_file.exists() else []
     return out, problems, counts, collect_warnings(raw)
+
+
+def _failure_text(message: str, body: str) -> str:
+    """junit's message, and when it says no more than "collection failure" (or nothing),
+    the end of the traceback, where the cause is (an ImportError names its module)."""
+    message, body = message.strip(), body.strip()
+    if message and message.lower() not in ("collection failure", "failed", "error"):
+        return message
+    tail = "\n".join(body.splitlines()[-12:])
+    return f"{message}: {tail}" if message else tail

@@ -1,0 +1,120 @@
+"""Does the series a channel freezes suit its canaries? (docs/canaries.md, "Series choices")
+
+A new channel moves many packages to a newer series at once, so a canary that passes on the
+previous channel and fails on the new one cannot be bisected pin by pin (a mix of two
+channels' pins seldom installs). Instead each suspect package is taken back to the series the
+other channel froze, one at a time, and the rest of the new channel is resolved around it
+(uv, the channel's own input with that one series changed). Where the canary's failing tests
+pass that way, that package's series choice is what breaks the canary; where the older
+series cannot be combined with the rest of the channel, that is evidence too.
+
+Suspects are tried in a useful order: packages the failure's text names first (an
+ImportError names its module), then the rest of the packages whose series differ, up to a
+limit. `series_check(...)` gives one `SeriesFinding` per canary that fails on the channel and
+passes on the other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from packaging.specifiers import SpecifierSet
+from packaging.utils import NormalizedName
+
+from .._exceptions import FlaskLTSError
+from ..channel import Channel, SeriesException
+from ..constraints import Pin
+from ..pythons import Interpreter
+from ..verify import Options
+from ..verify.stages.upstream.catalogue import Catalogue
+from ._registry import Canary
+from ._verdict import _failing_under
+
+Log = Callable[[str], None]
+
+LIMIT = 12  # suspects tried per canary
+
+
+@dataclass
+class SeriesFinding:
+    canary: str
+    version: str
+    tests: list[str]
+    culprit: str | None = None  # the package whose newer series breaks the canary
+    new_series: str | None = None
+    old_series: str | None = None
+    old_version: str | None = None  # what the resolver took inside the older series
+    steps: int = 0
+    tried: list[str] = field(default_factory=list)  # "package old-series: outcome"
+
+
+def suspects(
+    channel: Channel, other: Channel, pins: Mapping[NormalizedName, Pin], other_pins: Mapping[NormalizedName, Pin],
+    python: str, failure_text: str,
+) -> list[tuple[NormalizedName, str]]:  # fmt: skip
+    """(package, what to take it back to) for every package pinned differently on `python`:
+    the other channel's series where the series differ, else its exact release (a patch
+    release inside one series); those the failure's text names first."""
+    moves = []
+    for name in sorted(pins):
+        theirs, ours = other.allowed_series(name, python), channel.allowed_series(name, python)
+        if not theirs or name not in other_pins:
+            continue
+        if theirs != ours:
+            moves.append((name, theirs))
+        elif other_pins[name].version != pins[name].version:
+            moves.append((name, other_pins[name].version))
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.-]*", failure_text.lower()))
+    modules = {w.split(".")[0].replace("_", "-") for w in words}
+
+    def named(name: str) -> bool:
+        return name in modules or name.replace("-", "_") in words
+
+    return [m for m in moves if named(m[0])] + [m for m in moves if not named(m[0])]
+
+
+def with_older_series(channel: Channel, package: str, series: str) -> Channel:
+    """The channel with one package frozen at another series (as an exception, every Python)."""
+    exception = SeriesException(package, series, SpecifierSet(), "series check against another channel")
+    return dataclasses.replace(channel, exceptions=(exception, *channel.exceptions))
+
+
+def series_culprit(
+    canary: Canary, version: str, tests: Sequence[str], failure_text: str, channel: Channel, other: Channel,
+    pins: Mapping[NormalizedName, Pin], other_pins: Mapping[NormalizedName, Pin], interpreter: Interpreter, uv: Path,
+    options: Options, catalogue: Catalogue, log: Log, limit: int = LIMIT,
+) -> SeriesFinding:  # fmt: skip
+    """Take each suspect back to `other`'s series (or release), one at a time, until the tests pass."""
+    from ..resolve import compile_python_uv
+
+    python = interpreter.version
+    finding = SeriesFinding(canary.name, version, list(tests))
+    for name, old in suspects(channel, other, pins, other_pins, python, failure_text)[:limit]:
+        new = channel.allowed_series(name, python) if old == other.allowed_series(name, python) else pins[name].version
+        variant = with_older_series(channel, name, old)
+        finding.steps += 1
+        try:
+            resolved = compile_python_uv(variant, interpreter, uv, log)
+        except FlaskLTSError as exc:
+            finding.tried.append(f"{name} {old}: does not resolve with the rest of the channel ({str(exc).split(': ')[-1][:160]})")
+            continue
+        failing = _failing_under(
+            canary, version, resolved.resolution.pins, f"{channel.name}-series-{name}", channel, tests, interpreter, options, catalogue, log,
+        )  # fmt: skip
+        if failing is None:
+            finding.tried.append(f"{name} {old}: the canary does not run")
+            continue
+        if failing:
+            finding.tried.append(f"{name} {old}: still fails")
+            continue
+        finding.tried.append(f"{name} {old}: passes")
+        finding.culprit, finding.new_series, finding.old_series = str(name), new, old
+        finding.old_version = resolved.resolution.pins[name].version if name in resolved.resolution.pins else None
+        log(f"{canary.name}: passes with {name} {old}.* ({finding.old_version}) instead of {new}.*")
+        return finding
+    log(f"{canary.name}: no single series change among {finding.steps} tried explains the failure")
+    return finding
