@@ -8,7 +8,7 @@ import textwrap
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "installer" / "src"))
-from flask_lts.scan import RULES, Selected, fix_source, scan_source  # noqa: E402
+from flask_lts.scan import CHANNELS, RULES, Selected, fix_source, scan_source, select_rules  # noqa: E402, F401
 from flask_lts.scan._source import Module  # noqa: E402
 
 BY_ID = {rule.id: rule for rule in RULES}

@@ -86,6 +86,8 @@ class MovedNames(Rule):
     def check(self, module: Module) -> Iterator[Hit]:
         statement_edits: Dict[int, Tuple[Edit, ...]] = {}
         for node, qualname, stmt in module.references(self.names):
+            if getattr(node, "lineno", None) is None:  # an import alias before Python 3.10
+                node = stmt  # type: ignore[assignment]
             moved = self.names[qualname]
             replacement = moved.target or moved.hint
             if moved.target and moved.hint:
