@@ -10,7 +10,7 @@ class SoftDeleteQuery(BaseQuery):
     pass
 
 db = SQLAlchemy(query_class=SoftDeleteQuery)
-engine = db.get_engine(bind="users")
+tables = db.get_tables_for_bind("users")
 '''
 
 CLEAN = '''from flask_sqlalchemy import SQLAlchemy

@@ -13,6 +13,8 @@ def create():
 CLEAN = '''from flask import request
 data = request.get_json(silent=True)
 other = response.get_json()
+if request.is_json:
+    form = MultiDict(request.get_json())
 '''
 
 

@@ -9,7 +9,6 @@ from .._rule import Hit, Moved, MovedNames, hit, is_db
 from .._source import Module
 
 METHODS = {
-    "get_engine": "db.engine, or db.engines[bind_key]",
     "get_tables_for_bind": "db.metadatas[bind_key].tables",
     "get_binds": "db.engines / the session's get_bind()",
 }
@@ -20,9 +19,9 @@ class FlaskSQLAlchemyRemoved31(MovedNames):
     package = "flask-sqlalchemy"
     deprecated = "3.0.0"
     since = "3.1.0"
-    summary = "BaseQuery, SignallingSession, get_debug_queries, db.get_engine/get_tables_for_bind/get_binds are gone"
+    summary = "BaseQuery, SignallingSession, get_debug_queries, db.get_tables_for_bind/get_binds are gone"
     fixable = True
-    triggers = ("flask_sqlalchemy", "get_engine", "get_tables_for_bind", "get_binds")
+    triggers = ("flask_sqlalchemy", "get_tables_for_bind", "get_binds")
     names = {
         "flask_sqlalchemy.BaseQuery": Moved("flask_sqlalchemy.query.Query"),
         "flask_sqlalchemy.SignallingSession": Moved("flask_sqlalchemy.session.Session"),

@@ -10,9 +10,9 @@ from .._source import Module
 
 
 def is_field(module: Module, call: ast.Call) -> bool:
-    """A marshmallow field: marshmallow.fields.X(...), or X(...) on a Flask-Marshmallow object (ma.String)."""
+    """A marshmallow field: marshmallow.fields.X(...) (or APIFlask's re-export), or X(...) on a Flask-Marshmallow object (ma.String)."""
     name = module.qualname(call.func) or ""
-    if name.startswith(("marshmallow.fields.", "flask_marshmallow.fields.")):
+    if name.startswith(("marshmallow.fields.", "flask_marshmallow.fields.", "apiflask.fields.")):
         return True
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr[:1].isupper():

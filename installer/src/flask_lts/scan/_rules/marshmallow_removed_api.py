@@ -27,7 +27,7 @@ class MarshmallowRemovedAPI(MovedNames):
     since = "4.0.0"
     summary = 'Nested("self"), fields.Number/Mapping, pass_many, __version__, marshmallow.base, utils date helpers'
     fixable = True
-    triggers = ("marshmallow",)
+    triggers = ("marshmallow", "fields", "Nested", "Number", "Mapping", "pass_many")
     names = {
         **{f"marshmallow.utils.{name}": Moved("", instead) for name, instead in UTILS.items()},
         "marshmallow.__version__": Moved("", 'importlib.metadata.version("marshmallow")'),
