@@ -1,8 +1,9 @@
 """flask-lts: the channel this package carries, its constraints, and checks against it.
 
-Commands: info, constraints, check, use, dockerfile (each has --help).
+Commands: info, constraints, check, use, dockerfile, scan (each has --help).
 Exit codes: 0 ok; 2 bad arguments; 3 other errors; `check` ORs 1 (drift),
-4 (unsupported Python) and 8 (channel past its end of support).
+4 (unsupported Python) and 8 (channel past its end of support); `scan` gives 1
+when findings remain.
 """
 
 from __future__ import annotations
@@ -199,6 +200,33 @@ def cmd_dockerfile(args: argparse.Namespace, channel: Channel) -> int:
     return 0
 
 
+# -- scan -----------------------------------------------------------------------------
+
+
+def cmd_scan(args: argparse.Namespace, channel: Channel) -> int:
+    from . import scan as _scan
+    from ._exceptions import UsageError
+
+    target = args.to or channel.name
+    new = _scan.channel_versions(target)
+    if args.from_:
+        old, origin = _scan.channel_versions(args.from_), f"channel {args.from_}"
+    else:
+        old, origin = _scan.installed(), "the versions installed here"
+        if not old:
+            raise UsageError("none of the channel's packages is installed here: say which channel you come from, --from 2024")
+    rules = _scan.select_rules(old, new)
+    report = _scan.scan(args.paths, rules, fix=args.fix)
+    if args.format == "json":
+        out = _scan.as_json(report)
+        out.update({"from": args.from_ or "installed", "to": target})
+        print(json.dumps(out, indent=2))
+    else:
+        print(_scan.render(report))
+        print(f"compared {origin} with channel {target}", file=sys.stderr)
+    return 1 if report.remaining else 0
+
+
 # -- entry point ----------------------------------------------------------------------
 
 
@@ -256,6 +284,19 @@ def build_parser(channel: Optional[Channel]) -> argparse.ArgumentParser:
     p.add_argument("--app", default="app:app", help="the WSGI application, module:object (default: app:app)")
     p.add_argument("--port", type=int, default=8000, help="the port the server listens on (default: 8000)")
     p.set_defaults(func=cmd_dockerfile)
+
+    p = sub.add_parser("scan", help="find (and fix) uses of APIs that break between your versions and a channel",
+                       description="Report each use of an API that is removed, deprecated or changed between the "
+                       "versions installed here (or --from CHANNEL) and the target channel, with file:line, the "
+                       "release of the change and what to write instead. --fix rewrites what can be rewritten "
+                       "safely (moved imports, renamed arguments and aliases). Exit code: 0 nothing left, 1 "
+                       "findings left, 2 bad arguments.")  # fmt: skip
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to scan (*.py)")
+    p.add_argument("--to", metavar="CHANNEL", help="the channel you move to (default: this package's channel)")
+    p.add_argument("--from", dest="from_", metavar="CHANNEL", help="the channel you come from (default: the versions installed here)")
+    p.add_argument("--fix", action="store_true", help="rewrite what can be rewritten safely, in place")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_scan)
     return parser
 
 

@@ -1,0 +1,42 @@
+"""Flask 3.1: setting SERVER_NAME no longer restricts requests to that host (unless
+host_matching/subdomain_matching); TRUSTED_HOSTS does that now."""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import Iterator
+
+from .._rule import CHANGED, Hit, Rule, hit
+from .._source import Module
+
+
+class FlaskServerName(Rule):
+    id = "flask-server-name"
+    package = "flask"
+    since = "3.1.0"
+    kind = CHANGED
+    summary = "SERVER_NAME no longer restricts which hosts are served"
+    triggers = ("SERVER_NAME",)
+
+    def check(self, module: Module) -> Iterator[Hit]:
+        # Only where an app sets it outside its tests: tests set SERVER_NAME to build
+        # URLs, which works as before; reading it is harmless.
+        if "test" in os.path.basename(module.path) or "/tests/" in module.path.replace(os.sep, "/"):
+            return
+        instead = "TRUSTED_HOSTS = [...] to refuse other hosts; SERVER_NAME only builds external URLs now"
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id == "SERVER_NAME":
+                        yield hit(node, "config SERVER_NAME set", instead)
+                    elif isinstance(target, ast.Subscript) and _key(target) == "SERVER_NAME":
+                        yield hit(node, 'config["SERVER_NAME"] set', instead)
+
+
+def _key(node: ast.Subscript) -> object:
+    key = node.slice.value if isinstance(node.slice, getattr(ast, "Index", ())) else node.slice  # type: ignore[attr-defined]
+    return key.value if isinstance(key, ast.Constant) else None
+
+
+RULE = FlaskServerName()

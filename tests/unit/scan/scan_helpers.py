@@ -1,0 +1,41 @@
+"""Run one rule of flask-lts scan on a piece of real code, as the rules' tests do."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "installer" / "src"))
+from flask_lts.scan import CHANNELS, RULES, Selected, fix_source, scan_source, select_rules  # noqa: E402, F401
+from flask_lts.scan._source import Module  # noqa: E402
+
+BY_ID = {rule.id: rule for rule in RULES}
+
+
+def selected(rule_id: str):
+    rule = BY_ID[rule_id]
+    return [Selected(rule, rule.kind, rule.since)]
+
+
+def findings(source: str, rule_id: str):
+    """The findings of rule `rule_id` in `source` (dedented), as if its change applied."""
+    module = Module.parse(textwrap.dedent(source), "app.py")
+    return scan_source(module, selected(rule_id))[0]
+
+
+def lines(source: str, rule_id: str):
+    return [f.line for f in findings(source, rule_id)]
+
+
+def fixed(source: str, rule_id: str) -> str:
+    """`source` (dedented) after `--fix` with rule `rule_id`; the result must parse."""
+    module = Module.parse(textwrap.dedent(source), "app.py")
+    text, _ = fix_source(module, selected(rule_id))
+    compile(text, "app.py", "exec")
+    return text
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text)
