@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="the Pythons of the gate (default: every Python of the channel); X.Y=PATH names an interpreter")
         if name == "constraints":
             p.add_argument("--constraints-dir", type=Path, default=layout.CONSTRAINTS)
-            p.add_argument("--out", type=Path, required=True, help="folder for the moved files (same names as in constraints/)")
+            p.add_argument("--out", type=Path, required=True, help="folder for the moved files (the same layout as constraints/)")
             p.add_argument("--base-url", default="https://flask-lts.github.io/flask-lts/",
                            help="the site's URL; the files name <base-url><channel>/simple/ as their extra index")
         else:
@@ -106,9 +106,9 @@ def _constraints(args: argparse.Namespace, channel, log) -> int:
     if not pins:
         raise BackportError(f"{layout.packages_folder(channel.name, args.packages_dir)}: no published builds of channel {channel.name}")
     files = {}
-    for source, name in current_files(channel, args.constraints_dir).items():
+    for source in current_files(channel, args.constraints_dir):
         base = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
-        files[args.out / name] = bp.with_index(bp.pin_builds(source.read_text(encoding="utf-8"), pins), f"{base}{channel.name}/simple/")
+        files[args.out / source.relative_to(args.constraints_dir)] = bp.with_index(bp.pin_builds(source.read_text(encoding="utf-8"), pins), f"{base}{channel.name}/simple/")
     atomic_write_many(files)
     log(f"{len(files)} files written into {args.out}: {', '.join(f'{n}=={v}' for n, (_, v, _) in pins.items())}")
     return 0
