@@ -10,7 +10,7 @@ errors or picks exit codes. The codes, for scripts that call the toolkit:
     4  PackageIndexError       9  RefreshError             14  EnvironmentCreationError
     5  ResolutionError        10  DockerfileError          15  CanaryError, ShardError
     16 DockerTestError, PodmanError, StandInError
-    17 ApiDiffError             18  AuditGateError
+    17 ApiDiffError             18  AuditGateError           19  BackportError
     6  ConstraintsError, ArchiveError                    11  DistError
 """
 
@@ -140,6 +140,13 @@ class AuditGateError(FlaskLTSError):
     """A new serial is not archived or published while its channel's audit fails (make audit)."""
 
     exit_code = 18
+
+
+class BackportError(FlaskLTSError):
+    """A backport cannot be built, tested or published: a patch that no longer applies, a
+    failing gate, a published build that would change (names the file and what to do)."""
+
+    exit_code = 19
 
 
 class UpstreamError(FlaskLTSError):

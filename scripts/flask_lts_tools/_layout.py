@@ -26,6 +26,7 @@ ADVISORIES = Path("advisories")  # OSV records (osv/, local/) and their manifest
 CONSTRAINTS = Path("constraints")
 REPORTS = Path("reports")  # reports/<set>/py<X.Y>.json and summary.md
 PUBLISHED = Path("published")  # every published serial, never rewritten
+PACKAGES = Path("packages")  # packages/<channel>/: the channel's own builds (backports), never rewritten
 DOCKER = Path("docker")  # docker/<channel>/py<X.Y>/Dockerfile
 BAKE_FILE = Path("docker-bake.hcl")
 
@@ -39,6 +40,7 @@ TOOLS = CACHE / "tools"  # one pip-tools environment per Python
 VERIFY_WORK = CACHE / "verify"  # one work folder per (set, Python)
 SDISTS = CACHE / "sdists"  # sdists of the upstream suites, sha256-checked
 TESTTOOLS = CACHE / "testtools"  # resolved and installed test tools, per Python
+BACKPORTS_WORK = CACHE / "backports"  # <channel>/: staged backport builds and their gate, before publishing
 API_DIFF = CACHE / "api-diff"  # <name>-<version>/: releases unpacked for the API difference of a refresh
 
 
@@ -122,3 +124,13 @@ def known_failure_files(channel: str | None, explicit: Path | None = None, chann
     folder = channels_dir / KNOWN_FAILURES.name
     own = explicit or (folder / f"{channel}.toml" if channel is not None else None)
     return [p for p in (folder / COMMON_KNOWN_FAILURES.name, own) if p is not None and (p.exists() or p is explicit)]
+
+
+def patches_folder(channel: str, package: str, channels_dir: Path = CHANNELS) -> Path:
+    """A channel's backport patches of one package: `channels/<channel>/patches/<package>/`."""
+    return channels_dir / channel / "patches" / package
+
+
+def packages_folder(channel: str, packages_dir: Path = PACKAGES) -> Path:
+    """The published builds of a channel's own package index (`packages/<channel>/`)."""
+    return packages_dir / channel

@@ -90,6 +90,8 @@ def parse_pins(text: str, source: str = "<text>") -> list[Pin]:
         hashes = tuple(sorted(_HASH.findall(stripped)))
         req_text = _HASH.sub("", stripped)
         req_text = re.sub(r"\s+#.*$", "", req_text).strip()
+        if re.fullmatch(r"--extra-index-url https?://\S+", req_text):
+            continue  # a channel's own package index, for its backported builds (docs/backports.md); no pin
         if req_text.startswith("-"):
             raise ConstraintsError(
                 f"{source}:{number}: option line {req_text.split()[0]!r} is not allowed; "

@@ -103,7 +103,8 @@ def package_requirements(channel: Channel, by_python: dict[str, dict[NormalizedN
                 f"{package}=={pin.version} (Python {python}) is outside its series {series}.*; "
                 f"the constraints are stale: run make resolve CHANNEL={channel.name}"
             )
-        columns.append((series, pin.version))
+        # A backported build (3.0.6+lts2024.1) is pinned by the constraints file; the floor is its public release.
+        columns.append((series, Version(pin.version).public))
     lines = []
     start = 0
     name = channel.display_name(package)

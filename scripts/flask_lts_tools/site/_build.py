@@ -17,6 +17,8 @@ from typing import Callable, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .. import _layout as layout
+from .. import backports
 from .._exceptions import SiteError
 from ..audit import load_advisories
 from ..channel import Channel, load_channels
@@ -141,6 +143,7 @@ def site_files(
     advisory_dirs: Sequence[Path],
     today: _dt.date,
     base_url: str,
+    packages_dir: Path = layout.PACKAGES,
 ) -> dict[str, bytes]:
     """Every file of the site (relative path -> bytes), nothing written."""
     channels = load_channels(channels_dir)
@@ -155,6 +158,8 @@ def site_files(
         channel_view(c, channels, archive[c.name], constraints_dir, reports_dir, db, today) for c in channels
     ]
     files = _archive_files(archive)
+    # Each channel's own package index (its backported builds, docs/backports.md): <ch>/simple/, <ch>/packages/
+    files.update(backports.site_files([c.name for c in channels], packages_dir))
     files.update(render_pages(views, today, base_url))
     for name in _STATIC:
         files[name] = (RESOURCES / name).read_bytes()
