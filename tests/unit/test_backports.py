@@ -104,7 +104,7 @@ def test_a_patch_that_no_longer_applies_is_one_line_naming_it_and_touches_nothin
 
 
 def test_the_cli_says_a_patch_no_longer_applies_in_one_line(tmp_path: Path):
-    """Through the command line: exit code 18 and one `error:` line naming the patch file."""
+    """Through the command line: exit code 19 and one `error:` line naming the patch file."""
     channels = tmp_path / "channels"
     channels.mkdir()
     (channels / "2024.toml").write_text((ROOT / "channels" / "2024.toml").read_text())
@@ -123,7 +123,7 @@ def test_the_cli_says_a_patch_no_longer_applies_in_one_line(tmp_path: Path):
         cwd=ROOT, capture_output=True, text=True, timeout=300, env={"PYTHONPATH": str(SCRIPTS), "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     lines = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
-    assert proc.returncode == 18, proc.stderr
+    assert proc.returncode == 19, proc.stderr
     assert len(lines) == 1 and lines[0].startswith(f"error: {folder / 'GHSA-87hc-h4r5-73f7.patch'}: no longer applies to werkzeug 3.0.6")
     assert not (tmp_path / "packages").exists() and not list((tmp_path / "work").rglob("*.whl"))
 
