@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh api-diff bench-resolve bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh api-diff bench-resolve bench-canaries bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (uv on every Python, pip-tools where pins change)"
@@ -80,6 +80,10 @@ merge-reports: $(STAMP)
 bench-resolve: $(STAMP)
 	$(BIN)/python bench/bench.py resolve $(foreach c,$(CHANNEL),--channel $(c))
 	$(BIN)/python bench/bench.py resolve --cold $(foreach c,$(CHANNEL),--channel $(c))
+
+bench-canaries: $(STAMP)
+	$(BIN)/python bench/bench.py canaries --channel $(or $(CHANNEL),2024) --counts 5,10
+	$(BIN)/python bench/bench.py canaries --cold --channel $(or $(CHANNEL),2024)
 
 bench-verify: $(STAMP)
 	$(BIN)/python bench/bench.py verify $(foreach c,$(CHANNEL),--channel $(c)) $(if $(STAGES),--stages $(STAGES),) $(if $(JOBS),--jobs $(JOBS),)

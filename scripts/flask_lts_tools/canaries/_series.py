@@ -52,13 +52,46 @@ class SeriesFinding:
     tried: list[str] = field(default_factory=list)  # "package old-series: outcome"
 
 
+_CLOSURE = """
+import importlib.metadata as m, json, sys
+from collections import deque
+def norm(n): return n.lower().replace("_", "-").replace(".", "-")
+dists = {norm(d.metadata["Name"]): d for d in m.distributions()}
+start = norm(sys.argv[1]); depth = {start: 0}; todo = deque([start])
+while todo:
+    name = todo.popleft(); dist = dists.get(name)
+    for req in (dist.requires or []) if dist else []:
+        if "extra ==" in req: continue
+        dep = norm(req.split(";")[0].replace("(", " ").replace("[", " ").split()[0].rstrip("<>=!~,"))
+        for sep in "<>=!~":
+            dep = dep.split(sep)[0]
+        if dep in dists and dep not in depth:
+            depth[dep] = depth[name] + 1; todo.append(dep)
+print(json.dumps(depth))
+"""
+
+
+def closure(python: Path, distribution: str) -> dict[str, int] | None:
+    """What the canary's environment holds that it depends on, with the distance (1: a direct
+    requirement); None when it cannot be read."""
+    import json
+    import subprocess
+
+    try:
+        proc = subprocess.run([str(python), "-c", _CLOSURE, distribution], capture_output=True, text=True, timeout=60)
+        return json.loads(proc.stdout) if proc.returncode == 0 else None
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
+
+
 def suspects(
     channel: Channel, other: Channel, pins: Mapping[NormalizedName, Pin], other_pins: Mapping[NormalizedName, Pin],
-    python: str, failure_text: str,
+    python: str, failure_text: str, depth: Mapping[str, int] | None = None,
 ) -> list[tuple[NormalizedName, str]]:  # fmt: skip
     """(package, what to take it back to) for every package pinned differently on `python`:
     the other channel's series where the series differ, else its exact release (a patch
-    release inside one series); those the failure's text names first."""
+    release inside one series). With `depth` (the canary's dependency closure), only what
+    the canary depends on, nearest first; those the failure's text names come first."""
     moves = []
     for name in sorted(pins):
         theirs, ours = other.allowed_series(name, python), channel.allowed_series(name, python)
@@ -74,6 +107,8 @@ def suspects(
     def named(name: str) -> bool:
         return name in modules or name.replace("-", "_") in words
 
+    if depth is not None:
+        moves = sorted((m for m in moves if m[0] in depth), key=lambda m: (depth[m[0]], m[0]))
     return [m for m in moves if named(m[0])] + [m for m in moves if not named(m[0])]
 
 
@@ -93,7 +128,11 @@ def series_culprit(
 
     python = interpreter.version
     finding = SeriesFinding(canary.name, version, list(tests))
-    for name, old in suspects(channel, other, pins, other_pins, python, failure_text)[:limit]:
+    venv = options.workdir.resolve() / f"canary-{channel.name}-py{python}-{canary.name}" / "venv" / "bin" / "python"
+    depth = closure(venv, canary.distribution) if venv.exists() else None
+    if depth is None:
+        log(f"{canary.name}: its environment under {channel.name} cannot be read; every differing package is a suspect")
+    for name, old in suspects(channel, other, pins, other_pins, python, failure_text, depth)[:limit]:
         new = channel.allowed_series(name, python) if old == other.allowed_series(name, python) else pins[name].version
         variant = with_older_series(channel, name, old)
         finding.steps += 1
