@@ -59,6 +59,17 @@ _TABLE_KEYS: dict[str, dict[str, bool]] = {
         "version": False,  # required for fixed-in-series, backport and exception
         "patch": False,  # required for backport
     },
+    "series-choices": {
+        "package": True,
+        "chosen": True,
+        "instead-of": True,
+        "canaries": True,
+        "tests": True,
+        "evidence": True,
+        "decided": True,
+        "reason": True,
+        "users": False,  # required when the chosen release or series is the newer one
+    },
     "held": {
         "package": True,
         "held-at": True,
@@ -70,7 +81,7 @@ _TABLE_KEYS: dict[str, dict[str, bool]] = {
         "reason": True,
     },
 }
-_TOP_KEYS = {"channel", "python", "core", "extras", "dependencies", "exceptions", "omitted", "advisories", "accepted-risks", "held"}
+_TOP_KEYS = {"channel", "python", "core", "extras", "dependencies", "exceptions", "omitted", "advisories", "accepted-risks", "held", "series-choices"}
 # What a channel does about an advisory affecting its pins (docs/audit.md, "Decisions").
 DECISIONS = ("fixed-in-series", "backport", "exception", "not-affected", "accepted")
 EXPIRING_DECISIONS = frozenset({"not-affected", "accepted"})  # live with it: until `expires`
@@ -141,6 +152,28 @@ class Hold:
 
 
 @dataclass(frozen=True)
+class SeriesChoice:
+    """Which series (or release) of a package the channel freezes where its canaries disagree:
+    `chosen` is what the channel pins, `instead_of` what the canaries would pass with. When
+    the newer one is chosen, the canaries are known incompatibilities and `users` says what
+    their users should do (docs/canaries.md, "Series choices")."""
+
+    package: NormalizedName
+    chosen: str
+    instead_of: str
+    canaries: tuple[str, ...]
+    tests: tuple[str, ...]
+    evidence: tuple[str, ...]
+    decided: _dt.date
+    reason: str
+    users: str = ""
+
+    @property
+    def newer_chosen(self) -> bool:
+        return Version(self.chosen) > Version(self.instead_of)
+
+
+@dataclass(frozen=True)
 class Channel:
     """One LTS line: support dates, Pythons and the frozen series of every package."""
 
@@ -163,6 +196,7 @@ class Channel:
     omitted: tuple[Omission, ...] = ()
     decisions: tuple[AdvisoryDecision, ...] = ()
     held: tuple[Hold, ...] = ()
+    series_choices: tuple[SeriesChoice, ...] = ()
     summary: str = ""
     display_names: dict[NormalizedName, str] = field(default_factory=dict)
 
@@ -374,6 +408,7 @@ class _Validator:
         decisions += self.accepted_risks(data.get("accepted-risks", []), dates["security-until"])
         self.one_decision_each(decisions)
         held = self.holds(data.get("held", []), seen)
+        choices = self.series_choices(data.get("series-choices", []), seen)
 
         return Channel(
             name=name,
@@ -395,6 +430,7 @@ class _Validator:
             omitted=tuple(omitted),
             decisions=tuple(decisions),
             held=tuple(held),
+            series_choices=tuple(choices),
             summary=meta.get("summary", ""),
             display_names=dict(self.display),
         )
@@ -659,6 +695,47 @@ class _Validator:
                 raise ChannelError(f"{d.where} id: a second decision for {d.id} ({d.package}), first at "
                                    f"{seen[key].where}; one advisory gets one decision")
             seen[key] = d
+
+    def series_choices(self, items: list[Any], seen: Mapping[NormalizedName, tuple[str, str]]) -> list[SeriesChoice]:
+        """[[series-choices]]: the series (or release) chosen where canaries pass with another."""
+        choices = []
+        for i, item in enumerate(items):
+            self.check_keys("series-choices", item, "series-choices", i)
+            pkg = canonicalize_name(self.string("series-choices", item, "package", i))
+            if pkg not in seen:
+                raise self.fail(f"series choice for {pkg!r}, which the channel does not freeze", "series-choices", "package", i)
+            series = seen[pkg][1]
+            chosen = self.string("series-choices", item, "chosen", i)
+            instead = self.string("series-choices", item, "instead-of", i)
+            for key, text in (("chosen", chosen), ("instead-of", instead)):
+                try:
+                    Version(text)
+                except InvalidVersion:
+                    raise self.fail(f"{key} {text!r} is not a series or release", "series-choices", key, i) from None
+            if not (chosen == series or in_series(chosen, series)):
+                raise self.fail(
+                    f"chosen {chosen!r} is not what the channel freezes ({pkg} series {series}): change the series or the choice",
+                    "series-choices", "chosen", i,
+                )  # fmt: skip
+            if chosen == instead:
+                raise self.fail("chosen and instead-of are the same", "series-choices", "instead-of", i)
+            lists = {}
+            for key in ("canaries", "tests", "evidence"):
+                value = item[key]
+                if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+                    raise self.fail(f"{key} must be a non-empty list of strings", "series-choices", key, i)
+                lists[key] = tuple(value)
+            choice = SeriesChoice(
+                pkg, chosen, instead, lists["canaries"], lists["tests"], lists["evidence"],
+                self.date("series-choices", item, "decided", i), self.string("series-choices", item, "reason", i),
+                self.string("series-choices", item, "users", i) if "users" in item else "",
+            )  # fmt: skip
+            if choice.newer_chosen and not choice.users:
+                raise self.fail(
+                    "the newer one is chosen: say in users what the canaries' users should do", "series-choices", "users", i,
+                )  # fmt: skip
+            choices.append(choice)
+        return choices
 
     def holds(self, items: list[Any], seen: Mapping[NormalizedName, tuple[str, str]]) -> list[Hold]:
         """[[held]]: a release of a frozen package refused for the canaries it regresses."""

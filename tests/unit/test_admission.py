@@ -54,3 +54,52 @@ def test_a_bad_hold_is_one_error_naming_the_file_and_the_table(write_channel, ch
     with pytest.raises(ChannelError) as raised:
         load_channel(path)
     assert str(raised.value).startswith(str(path)) and "held" in str(raised.value) and message in str(raised.value)
+
+
+CHOICE = """
+[[series-choices]]
+package = "flask-login"
+chosen = "0.6"
+instead-of = "0.5"
+canaries = ["some-app"]
+tests = ["tests/test_a.py::test_login"]
+evidence = ["canaries-series: some-app passes with flask-login 0.5.*"]
+decided = 2026-11-30
+reason = "0.5 is no longer maintained"
+users = "some-app users: set LOGIN_DISABLED in tests"
+"""
+
+
+def test_a_series_choice_is_read_and_must_match_what_the_channel_freezes(write_channel):
+    channel = load_channel(write_channel(extra=CHOICE))
+    (choice,) = channel.series_choices
+    assert (choice.package, choice.chosen, choice.instead_of, choice.newer_chosen) == ("flask-login", "0.6", "0.5", True)
+    assert choice.users.startswith("some-app users")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('chosen = "0.6"', 'chosen = "0.5.9"'), "chosen '0.5.9' is not what the channel freezes"),
+        (('package = "flask-login"', 'package = "flask-mail"'), "series choice for 'flask-mail', which the channel does not freeze"),
+        (('users = "some-app users: set LOGIN_DISABLED in tests"\n', ""), "say in users what the canaries' users should do"),
+        (('instead-of = "0.5"', 'instead-of = "0.6"'), "chosen and instead-of are the same"),
+        (('evidence = ["canaries-series: some-app passes with flask-login 0.5.*"]', "evidence = []"), "evidence must be a non-empty list"),
+    ],
+)
+def test_a_bad_series_choice_is_one_error_naming_the_file_and_the_table(write_channel, change, message):
+    path = write_channel(extra=CHOICE.replace(*change))
+    with pytest.raises(ChannelError) as raised:
+        load_channel(path)
+    assert str(raised.value).startswith(str(path)) and "series-choices" in str(raised.value) and message in str(raised.value)
+
+
+def test_the_committed_series_choices_name_real_canaries():
+    """Every canary a channel's series choice names is in the registry."""
+    from conftest import ROOT
+    from flask_lts_tools.canaries import load_canaries
+
+    names = {c.name for c in load_canaries()}
+    for path in sorted((ROOT / "channels").glob("*.toml")):
+        for choice in load_channel(path).series_choices:
+            assert set(choice.canaries) <= names, (path, choice.canaries)
