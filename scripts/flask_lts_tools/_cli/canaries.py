@@ -189,7 +189,8 @@ def series_command(args: argparse.Namespace) -> int:
             )  # fmt: skip
             findings.append(dataclasses.asdict(finding))
             culprit = (
-                f"{finding.culprit} {finding.new_series} (passes with {finding.old_series}: {finding.old_version})"
+                f"{finding.culprit} {finding.new_series} (passes with {finding.old_series}: {finding.old_version}"
+                + (f"; with {', '.join(finding.companions)}" if finding.companions else "") + ")"
                 if finding.culprit else "no single series change found"
             )  # fmt: skip
             rows.append([now.name, now.version, f"pass ({before.passed} passed)", f"{now.status}: {len(now.failing)} failing", culprit, "; ".join(finding.tried)])

@@ -37,6 +37,7 @@ from ._verdict import _failing_under
 Log = Callable[[str], None]
 
 LIMIT = 12  # suspects tried per canary
+MAX_COMPANIONS = 3  # packages taken back with a suspect whose older series does not fit alone
 
 
 @dataclass
@@ -50,6 +51,7 @@ class SeriesFinding:
     old_version: str | None = None  # what the resolver took inside the older series
     steps: int = 0
     tried: list[str] = field(default_factory=list)  # "package old-series: outcome"
+    companions: list[str] = field(default_factory=list)  # "package series": what had to go back with it
 
 
 _CLOSURE = """
@@ -132,28 +134,46 @@ def series_culprit(
     depth = closure(venv, canary.distribution) if venv.exists() else None
     if depth is None:
         log(f"{canary.name}: its environment under {channel.name} cannot be read; every differing package is a suspect")
-    for name, old in suspects(channel, other, pins, other_pins, python, failure_text, depth)[:limit]:
+    moves = suspects(channel, other, pins, other_pins, python, failure_text, depth)
+    back = dict(moves)  # package -> what the other channel has
+    for name, old in moves[:limit]:
         new = channel.allowed_series(name, python) if old == other.allowed_series(name, python) else pins[name].version
         variant = with_older_series(channel, name, old)
         finding.steps += 1
+        companions: list[str] = []
         try:
             resolved = compile_python_uv(variant, interpreter, uv, log)
         except FlaskLTSError as exc:
-            finding.tried.append(f"{name} {old}: does not resolve with the rest of the channel ({str(exc).split(': ')[-1][:160]})")
-            continue
+            # The older series does not fit the rest of the channel: take back with it the
+            # packages the resolver names (a newer flask-marshmallow requiring marshmallow 4).
+            message = str(exc)
+            named = [n for n in back if n != name and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", message, re.I)][:MAX_COMPANIONS]
+            resolved = None
+            if named:
+                for other_name in named:
+                    variant = with_older_series(variant, other_name, back[other_name])
+                try:
+                    resolved = compile_python_uv(variant, interpreter, uv, log)
+                    companions = [f"{n} {back[n]}" for n in named]
+                except FlaskLTSError:
+                    resolved = None
+            if resolved is None:
+                finding.tried.append(f"{name} {old}: does not resolve with the rest of the channel ({message.split(': ')[-1][:160]})")
+                continue
         failing = _failing_under(
             canary, version, resolved.resolution.pins, f"{channel.name}-series-{name}", channel, tests, interpreter, options, catalogue, log,
         )  # fmt: skip
+        with_ = f" (with {', '.join(companions)}, which the resolver named)" if companions else ""
         if failing is None:
-            finding.tried.append(f"{name} {old}: the canary does not run")
+            finding.tried.append(f"{name} {old}{with_}: the canary does not run")
             continue
         if failing:
-            finding.tried.append(f"{name} {old}: still fails")
+            finding.tried.append(f"{name} {old}{with_}: still fails")
             continue
-        finding.tried.append(f"{name} {old}: passes")
-        finding.culprit, finding.new_series, finding.old_series = str(name), new, old
+        finding.tried.append(f"{name} {old}{with_}: passes")
+        finding.culprit, finding.new_series, finding.old_series, finding.companions = str(name), new, old, companions
         finding.old_version = resolved.resolution.pins[name].version if name in resolved.resolution.pins else None
-        log(f"{canary.name}: passes with {name} {old}.* ({finding.old_version}) instead of {new}.*")
+        log(f"{canary.name}: passes with {name} {old}.* ({finding.old_version}) instead of {new}.*{with_}")
         return finding
     log(f"{canary.name}: no single series change among {finding.steps} tried explains the failure")
     return finding
