@@ -46,6 +46,49 @@ def _failure(what: str, out: Outcome) -> TestToolsError:
     return TestToolsError(f"{what}:\n{out.tail()}")
 
 
+RELAXED = "relaxed (the locked tools do not resolve under the set; each lock kept as a floor):"
+
+
+def _relax(requirement: str) -> str:
+    """`name==1.2` -> `name>=1.2`; anything else unchanged."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(requirement)
+    except InvalidRequirement:
+        return requirement
+    specs = list(req.specifier)
+    if len(specs) != 1 or specs[0].operator != "==" or "*" in specs[0].version:
+        return requirement
+    marker = f" ; {req.marker}" if req.marker else ""
+    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+    return f"{req.name}{extras}>={specs[0].version}{marker}"
+
+
+def _compile(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, key: str) -> Outcome:
+    source = cache / "resolved" / f".{key}.{os.getpid()}.in"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text("\n".join(requirements) + "\n")
+    try:
+        return env.uv_pip(
+            "compile", "--index-url", index.index_url(), "-c", str(constraints), "--no-header", "--no-annotate",
+            "--quiet", str(source), timeout=600,
+        )  # fmt: skip
+    finally:
+        source.unlink(missing_ok=True)
+
+
+def relaxation(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> str:
+    """What resolve_tools had to relax for these inputs ("" when nothing)."""
+    key = _digest(
+        env.interpreter.full_version, sorted(requirements), hashlib.sha256(constraints.resolve().read_bytes()).hexdigest(),
+        _dt.date.today().isoformat(),
+    )  # fmt: skip
+    cached = cache.resolve() / "resolved" / f"{key}.txt"
+    first = cached.read_text().splitlines()[0] if cached.exists() else ""
+    return first[2:] if first.startswith(f"# {RELAXED}") else ""
+
+
 def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> dict[str, str]:
     """The tools' full closure under the set's constraints, for this environment's Python
     (cached for the day by inputs: Python, requirements, the constraints file's content)."""
@@ -55,20 +98,21 @@ def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Pa
     )  # fmt: skip
     cached = cache / "resolved" / f"{key}.txt"
     if not cached.exists():
-        source = cache / "resolved" / f".{key}.{os.getpid()}.in"
-        source.parent.mkdir(parents=True, exist_ok=True)
-        source.write_text("\n".join(requirements) + "\n")
-        try:
-            out = env.uv_pip(
-                "compile", "--index-url", index.index_url(), "-c", str(constraints), "--no-header", "--no-annotate",
-                "--quiet", str(source), timeout=600,
-            )  # fmt: skip
-        finally:
-            source.unlink(missing_ok=True)
+        out = _compile(env, requirements, constraints, cache, key)
+        header = ""
+        relaxed = [_relax(r) for r in requirements]
+        if not out.ok and relaxed != list(requirements):
+            # A suite's locked tools (requirements/tests.txt) may pin a tool that no longer fits
+            # the set (jsonschema-path 0.3.4 needs referencing<0.37): keep each lock as a floor.
+            again = _compile(env, relaxed, constraints, cache, key)
+            if again.ok:
+                moved = [f"{r} -> {x}" for r, x in zip(requirements, relaxed) if r != x]
+                header = f"# {RELAXED} " + ", ".join(moved) + "\n"
+                out = again
         if not out.ok:
             raise _failure("could not resolve the test tools " + " ".join(requirements) + " under the set's constraints", out)
         tmp = cached.with_name(f".{key}.{os.getpid()}.tmp")
-        tmp.write_text(out.stdout)
+        tmp.write_text(header + out.stdout)
         os.replace(tmp, cached)
     return {canonicalize_name(p.name): p.version for p in parse_pins(cached.read_text(), str(cached))}
 

@@ -162,3 +162,15 @@ def test_a_program_that_does_not_exist_raises_the_toolkit_error(tmp_path):
 
     with pytest.raises(ToolEnvironmentError, match=r"^uv --version: cannot run .*no-such-uv \(No such file or directory\)$"):
         run_tool([str(tmp_path / "no-such-uv"), "--version"], "uv --version")
+
+
+def test_a_locked_test_tool_is_relaxed_to_a_floor():
+    """A suite's lock pin that does not fit the set becomes a floor (name>=locked); ranges,
+    markers and extras are kept, and what is not an exact pin is left alone."""
+    from flask_lts_tools.testtools import _relax
+
+    assert _relax("jsonschema-path==0.3.4") == "jsonschema-path>=0.3.4"
+    assert _relax('pytest[testing]==8.3.5 ; python_version >= "3.9"') == 'pytest[testing]>=8.3.5 ; python_version >= "3.9"'
+    assert _relax("pytest>=8,<9") == "pytest>=8,<9"
+    assert _relax("flask==3.0.*") == "flask==3.0.*"
+    assert _relax("not a requirement ==") == "not a requirement =="

@@ -135,7 +135,7 @@ def series_culprit(
     if depth is None:
         log(f"{canary.name}: its environment under {channel.name} cannot be read; every differing package is a suspect")
     moves = suspects(channel, other, pins, other_pins, python, failure_text, depth)
-    back = dict(moves)  # package -> what the other channel has
+    back = dict(suspects(channel, other, pins, other_pins, python, ""))  # every differing package -> the other channel's
     for name, old in moves[:limit]:
         new = channel.allowed_series(name, python) if old == other.allowed_series(name, python) else pins[name].version
         variant = with_older_series(channel, name, old)

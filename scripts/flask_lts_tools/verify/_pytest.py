@@ -22,6 +22,9 @@ def install_test_tools(ctx: Context, requirements: Sequence[str]) -> None:
     (docs/upstream.md, "Test tools"): the set's environment itself is never modified,
     and the set wins on sys.path. TestToolsError says why it could not."""
     testtools.overlay(ctx.env, requirements, ctx.pinned.path, ctx.options.testtools_cache)
+    relaxed = testtools.relaxation(ctx.env, requirements, ctx.pinned.path, ctx.options.testtools_cache)
+    if relaxed:
+        ctx.log(f"test tools {relaxed}")
 
 
 def run_pytest(
