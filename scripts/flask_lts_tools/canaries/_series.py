@@ -37,7 +37,8 @@ from ._verdict import _failing_under
 Log = Callable[[str], None]
 
 LIMIT = 12  # suspects tried per canary
-MAX_COMPANIONS = 3  # packages taken back with a suspect whose older series does not fit alone
+MAX_COMPANIONS = 8  # packages taken back with a suspect whose older series does not fit alone
+COMPANION_ROUNDS = 4
 
 
 @dataclass
@@ -147,16 +148,23 @@ def series_culprit(
             # The older series does not fit the rest of the channel: take back with it the
             # packages the resolver names (a newer flask-marshmallow requiring marshmallow 4).
             message = str(exc)
-            named = [n for n in back if n != name and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", message, re.I)][:MAX_COMPANIONS]
-            resolved = None
-            if named:
+            resolved, taken, error = None, [], message
+            for _ in range(COMPANION_ROUNDS):  # each failed resolution names what else must go back
+                named = [
+                    n for n in back
+                    if n != name and n not in taken and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", error, re.I)
+                ]  # fmt: skip
+                if not named or len(taken) + len(named) > MAX_COMPANIONS:
+                    break
                 for other_name in named:
                     variant = with_older_series(variant, other_name, back[other_name])
+                taken += named
                 try:
                     resolved = compile_python_uv(variant, interpreter, uv, log)
-                    companions = [f"{n} {back[n]}" for n in named]
-                except FlaskLTSError:
-                    resolved = None
+                    companions = [f"{n} {back[n]}" for n in taken]
+                    break
+                except FlaskLTSError as again:
+                    error = str(again)
             if resolved is None:
                 finding.tried.append(f"{name} {old}: does not resolve with the rest of the channel ({message.split(': ')[-1][:160]})")
                 continue
