@@ -212,8 +212,11 @@ def with_api_differences(changes: Sequence[PinChange], cache: Path, log: Log = p
 
 
 def _why(resolution: ChannelResolution, package: str) -> str:
-    """What admitted or forced this package's move (a hold, the status policy), if anything."""
-    return "; ".join(f"{a.line} ({a.reason})" for a in resolution.admissions if a.package == package)
+    """What admitted or forced this package's move (a hold, the status policy, an exception
+    that moves its series: what changes for users), if anything."""
+    reasons = [f"{a.line} ({a.reason})" for a in resolution.admissions if a.package == package]
+    reasons += [f"exception: series {e.series} ({e.reason})" for e in resolution.channel.exceptions if e.package == package]
+    return "; ".join(reasons)
 
 
 def changes_table(plan: RefreshPlan) -> str:
