@@ -505,3 +505,24 @@ def _site_cli(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "flask_lts_tools.site", "--channels-dir", str(repo.channels), *args],
         check=False, cwd=repo.root, capture_output=True, text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(SCRIPTS)),
     )  # fmt: skip
+
+
+def test_channel_page_shows_holds_and_series_choices(tmp_path: Path):
+    from test_admission import CHOICE, HOLD
+
+    repo = Repo(tmp_path)
+    repo.channel("2030", extra=HOLD + CHOICE)
+    repo.constraints_files("2030", 0)
+    repo.publish("2030")
+    text = _text(repo.site()["2030/index.html"].decode())
+    section = text.split(" Held releases ", 1)[1].split(" Known advisories ", 1)[0]
+    assert "flask-login stays at 0.6.2; 0.6.3 is refused: it regresses some-app ( tests/test_a.py::test_login )." in section
+    assert "Decided 2026-11-30; review 2027-02-28." in section
+    assert "flask-login 0.6 rather than 0.5 (canaries: some-app). 0.5 is no longer maintained." in section
+    assert "Users: some-app users: set LOGIN_DISABLED in tests" in section
+
+
+def test_a_channel_without_holds_or_choices_says_so(repo: Repo):
+    repo.publish()
+    text = _text(repo.site()["2030/index.html"].decode())
+    assert "None: no release of a frozen series was refused for its canaries." in text and "Series choices None recorded." in text
