@@ -350,6 +350,7 @@ def apply(
     today: _dt.date | None = None,
     docker_root: Path | None = None,
     check_canaries: Callable[[Path], list[Hold]] | None = None,
+    judge_failures: Callable[[Path, str, list[dict]], tuple[list[Hold], list[str]]] | None = None,
 ) -> list[Path]:
     """Verify the candidate, then run its canaries; on success write constraints, serial,
     changelog and any new holds atomically.
@@ -374,6 +375,21 @@ def apply(
         candidate = layout.constraints_file(plan.channel.name, Path(tmp))
         reports = verify_candidate(candidate)
         failed = [r for r in reports if r["status"] != "pass"]
+        if failed and judge_failures is not None:
+            # Failing tests of the packages' own suites get verdicts, as the canaries' do; a
+            # failure of any other stage (install, imports, apps) stops the refresh below.
+            report = failed[0]
+            bad = [s for s in report["stages"] if s["status"] in ("fail", "error")]
+            if bad and all(s["name"] == "upstream" for s in bad):
+                holds, blocking = judge_failures(candidate, report["python"], [p for s in bad for p in s["problems"]])
+                if holds and not blocking:
+                    plan.found_holds = holds
+                    return []
+                if blocking:
+                    raise RefreshError(
+                        f"channel {plan.channel.name}: the refreshed set failed verification on Python {report['python']}: "
+                        + "; ".join(blocking[:3]) + "; nothing was written"
+                    )
         if failed or not reports:
             problems = [p for r in failed for s in r["stages"] if s["status"] in ("fail", "error") for p in s["problems"]]
             detail = "; ".join(blame(problems, plan.changes)[:5]) or "no verification report"

@@ -63,6 +63,7 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
 
     from .._exceptions import RefreshError
     from ..canaries import gate, load_canaries, select, summary_markdown
+    from ..canaries._gate import judge_upstream
     from ..channel import Hold
     from ..refresh import apply, changes_table, plan, write_holds_only
     from ..report import write_result
@@ -132,11 +133,23 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
             )
         return outcome.holds
 
+    def judge_failures(path: Path, python: str, problems: list[dict]) -> tuple[list[Hold], list[str]]:
+        """Verdicts for the packages' own suites' failing tests (as for canaries): holds, or what blocks."""
+        options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
+        changed = {c.package: (c.old, c.new) for c in current_plan.changes}
+        holds, blocking = judge_upstream(problems, new_channel, path, current, interpreters[python], options, log, changed)
+        for hold in holds:
+            log(f"upstream suites: hold {hold.package} at {hold.held_at}, refusing {hold.refused} ({', '.join(hold.canaries)})")
+        return holds, blocking
+
     holds: list[Hold] = []
     current_plan = refresh_plan
     for round_ in range(1, MAX_HOLD_ROUNDS + 1):
         current_plan.holds = list(holds)
-        written = apply(current_plan, args.constraints_dir, verify_candidate, docker_root=Path("."), check_canaries=check_canaries)
+        written = apply(
+            current_plan, args.constraints_dir, verify_candidate, docker_root=Path("."), check_canaries=check_canaries,
+            judge_failures=judge_failures,
+        )  # fmt: skip
         if written:
             for path in written:
                 progress(f"wrote {path}")

@@ -123,3 +123,67 @@ def hold_toml(hold: Hold) -> str:
         f"reason = {text(hold.reason)}",
     ]) + "\n"  # fmt: skip
 
+
+
+def judge_upstream(
+    problems: Sequence[dict], channel: Channel, candidate: Path, current: Path, interpreter: Interpreter,
+    options: Options, log: Log, changed: Mapping[str, tuple[str | None, str | None]], today: _dt.date | None = None,
+) -> tuple[list[Hold], list[str]]:  # fmt: skip
+    """Verdicts for failing tests of the channel's own packages' suites (the upstream stage),
+    as for a canary: the package's release under test is run with every other package at its
+    current pin. Passing there, the failure comes from another changed pin: bisected, held.
+    Failing there too, it comes from the package's own new release: that release is held.
+    Returns (holds, what blocks: failures no single changed pin explains)."""
+    from packaging.utils import canonicalize_name
+
+    from ..constraints import pins_for
+    from ..verify.stages.upstream.catalogue import Suite
+    from ._verdict import _failing_under, bisect_pins
+
+    today = today or _dt.date.today()
+    python = interpreter.version
+    catalogue = load_catalogue()
+    new = pins_for(read_pins(candidate), python)
+    now = pins_for(read_pins(current), python)
+    tests_by_package: dict[str, list[str]] = {}
+    blocking: list[str] = []
+    for problem in problems:
+        package, test = problem.get("package"), problem.get("test")
+        if not package or not test:
+            blocking.append(f"{(problem.get('message') or '').strip().splitlines()[0][:160] if problem.get('message') else 'a failure'} (not a test of a package's suite: no verdict)")
+            continue
+        tests_by_package.setdefault(str(canonicalize_name(package)), []).append(test)
+    holds: list[Hold] = []
+    for package, tests in sorted(tests_by_package.items()):
+        if package not in new:
+            blocking.append(f"{package}: not in the candidate on Python {python}")
+            continue
+        suite = catalogue.suites.get(package) or Suite(package)
+        as_canary = Canary(f"upstream-{package}", package, {}, (), "the channel's own package (its suite, the upstream stage)", suite)
+        baseline = {**now, package: new[package]}
+        failing = _failing_under(as_canary, new[package].version, baseline, f"{channel.name}-upstream-baseline", channel, tests, interpreter, options, catalogue, log)
+        old, moved = changed.get(package, (None, None))
+        if failing is None:
+            blocking.append(f"{package}'s suite: no verdict (it does not run with the other packages at their current pins)")
+            continue
+        if failing:
+            if old and moved:
+                holds.append(Hold(
+                    package, old, moved, (f"{package} (its own suite)",), tuple(sorted(failing)), today, today + REVIEW_AFTER,
+                    f"{moved}'s own suite fails ({', '.join(sorted(failing)[:3])}) with every other package at its current pin; "
+                    f"{old}'s passes (the current serial's verification); found by the refresh on Python {python}",
+                ))  # fmt: skip
+            else:
+                blocking.append(f"{package} {new[package].version}: {', '.join(tests[:3])} fail with the current pins too (broken, not a change of this refresh)")
+            continue
+        culprit = bisect_pins(as_canary, new[package].version, tests, baseline, new, channel, interpreter, options, catalogue, log)
+        if culprit is None or culprit.package not in changed or not culprit.baseline or not culprit.candidate:
+            blocking.append(f"{package}'s suite regressed ({', '.join(tests[:3])}): no single changed pin brings it back")
+            continue
+        holds.append(Hold(
+            culprit.package, culprit.baseline, culprit.candidate, (f"{package} (its own suite)",), tuple(culprit.tests), today,
+            today + REVIEW_AFTER,
+            f"{culprit.candidate} makes {package}'s own suite fail ({', '.join(culprit.tests[:3])}); it passes with {culprit.baseline} "
+            f"(the current pin); bisected by the refresh on Python {python} in {culprit.steps} suite runs",
+        ))  # fmt: skip
+    return holds, blocking
