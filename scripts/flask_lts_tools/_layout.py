@@ -18,6 +18,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 CHANNELS = Path("channels")  # channels/<name>.toml
 KNOWN_FAILURES = CHANNELS / "known-failures"  # common.toml, then <channel>.toml
 CANARIES = CHANNELS / "canaries" / "registry.toml"  # the canary registry
+CANARIES_REJECTED = CHANNELS / "canaries" / "rejected.toml"  # candidates checked and left out, with why
 COMMON_KNOWN_FAILURES = KNOWN_FAILURES / "common.toml"
 COMPAT_APPS = Path("compat-apps")  # the verifier's small real Flask apps
 ADVISORIES = Path("advisories")  # OSV records (osv/, local/) and their manifest

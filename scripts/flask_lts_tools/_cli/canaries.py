@@ -43,6 +43,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reports-dir", type=Path, default=layout.REPORTS, help="where the merged report is written")
     p.set_defaults(func=merge_command)
 
+    p = sub.add_parser("canaries-propose", help="propose canary candidates from the package index (the registry's rule)")
+    p.add_argument("--channel", required=True, help="channel name")
+    p.add_argument("--ranks", type=Path, help="download ranks: name<TAB>version<TAB>date<TAB>rank per line (best first)")
+    p.add_argument("--limit", type=int, default=20, help="how many candidates to inspect (default 20)")
+    p.add_argument("--name", action="append", default=[], help="also inspect this project (repeatable)")
+    p.add_argument("--registry", type=Path, default=layout.CANARIES)
+    p.add_argument("--rejected", type=Path, default=layout.CANARIES_REJECTED)
+    p.add_argument("--sdist-cache", type=Path, default=layout.SDISTS)
+    p.set_defaults(func=propose_command)
+
     p = sub.add_parser(
         "canaries-series",
         help="does the channel's choice of series suit its canaries? each canary failing on the channel and passing "
@@ -208,4 +218,20 @@ def series_command(args: argparse.Namespace) -> int:
         out / f"series-vs-{other.name}-py{python}.json": json.dumps({"schema": "flask-lts-series-check/1", "channel": channel.name, "against": other.name, "python": python, "run": run.to_json(), "findings": findings}, indent=2) + "\n",
     })  # fmt: skip
     print(text)
+    return 0
+
+
+def propose_command(args: argparse.Namespace) -> int:
+    from .._output import markdown_table
+    from ..canaries import load_canaries
+    from ..canaries._propose import propose, read_ranks, rejected_names
+
+    progress = Progress()
+    channel = load_channel(find_channel_file(args.channel, args.channels_dir))
+    ranks = read_ranks(args.ranks) if args.ranks else {}
+    found = propose(channel, load_canaries(args.registry), rejected_names(args.rejected), ranks, args.sdist_cache, args.limit, args.name)
+    rows = [[c.name, c.rank or "-", c.version or "-", ", ".join(c.depends_on) or "-", ", ".join(c.tests) or "-", c.verdict] for c in found]
+    print(markdown_table(["project", "rank", "newest", "depends on (channel)", "tests in sdist", "verdict"], rows))
+    good = sum(c.verdict.startswith("candidate") for c in found)
+    progress(f"{len(found)} inspected, {good} candidate(s) for channel {channel.name}")
     return 0
