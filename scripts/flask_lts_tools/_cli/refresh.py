@@ -62,7 +62,7 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
     import dataclasses
 
     from .._exceptions import RefreshError
-    from ..canaries import gate, load_canaries, select, summary_markdown
+    from ..canaries import gate, load_canaries, select, summary_markdown, write_run
     from ..canaries._gate import judge_upstream
     from ..channel import Hold
     from ..refresh import apply, changes_table, plan, write_holds_only
@@ -121,6 +121,7 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
         options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
         changed = {c.package: (c.old, c.new) for c in current_plan.changes}
         outcome = gate(canaries, new_channel, path, current, interpreters[canary_python], options, args.jobs, progress, changed)
+        gate_runs.append(outcome.run)
         print(summary_markdown(outcome.run))
         for line in outcome.reported:
             log(f"canaries (not blocking): {line}")
@@ -142,6 +143,7 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
             log(f"upstream suites: hold {hold.package} at {hold.held_at}, refusing {hold.refused} ({', '.join(hold.canaries)})")
         return holds, blocking
 
+    gate_runs: list = []
     holds: list[Hold] = []
     current_plan = refresh_plan
     for round_ in range(1, MAX_HOLD_ROUNDS + 1):
@@ -154,6 +156,16 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
             for path in written:
                 progress(f"wrote {path}")
             progress(f"channel {channel.name} is now serial {new_channel.version}" + (f" ({len(holds)} release(s) held)" if holds else ""))
+            if gate_runs and args.constraints_dir.resolve() == layout.CONSTRAINTS.resolve():
+                # the gate's last run is the new serial's canary report: same pins, same Python
+                run = gate_runs[-1]
+                run.set_name, run.serial = channel.name, new_channel.version
+                run.source = str(layout.constraints_file(channel.name, args.constraints_dir))
+                report = write_run(
+                    run, layout.canary_report_file(channel.name, canary_python, args.reports_dir),
+                    layout.canary_summary_file(channel.name, canary_python, args.reports_dir),
+                )  # fmt: skip
+                progress(f"wrote {report} (the canaries of serial {new_channel.version})")
             return 0
         holds += current_plan.found_holds
         held_channel = dataclasses.replace(channel, held=channel.held + tuple(holds))
