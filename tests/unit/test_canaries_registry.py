@@ -1,5 +1,5 @@
-"""The canary registry is data: each entry parses, names its channels and versions, and a
-mistake is one error naming the file, the canary and what to do."""
+"""The canary registry and its rejected candidates are data: each entry parses, names its
+channels and versions, and a mistake is one error naming the file, the entry and what to do."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from conftest import ROOT
 from flask_lts_tools._exceptions import CanaryError
 from flask_lts_tools.canaries import load_canaries, select
+from flask_lts_tools.canaries._propose import load_rejected, rejected_names
 from flask_lts_tools.channel import load_channels
 
 REGISTRY = ROOT / "channels" / "canaries" / "registry.toml"
+REJECTED = ROOT / "channels" / "canaries" / "rejected.toml"
 
 
 def test_the_registry_parses_and_every_canary_applies_to_a_real_channel():
@@ -71,3 +73,57 @@ def test_selecting_an_unknown_canary_names_the_known_ones(tmp_path):
     assert select(canaries, "2024") == canaries and select(canaries, "2026") == []
     with pytest.raises(CanaryError, match=r"no canary named 'y'; the registry has x"):
         select(canaries, "2024", ["y"])
+
+
+# The candidates the rule left out (channels/canaries/rejected.toml): data the proposer skips.
+
+
+def test_the_committed_rejections_load_none_is_a_canary_and_each_says_why():
+    rejected = load_rejected(REJECTED, REGISTRY)
+    canaries = {str(c.distribution) for c in load_canaries(REGISTRY)}
+    channels = {c.name for c in load_channels(ROOT / "channels")}
+    assert len(rejected) >= 45 and "flask-appbuilder" in rejected
+    assert set(rejected) & canaries == set()
+    for name, entry in rejected.items():
+        assert entry.reason and entry.checked, name
+        assert set(entry.channels) <= channels, name
+    assert rejected_names(REJECTED, REGISTRY) == set(rejected)
+
+
+def test_a_rejection_may_name_a_release_per_channel_or_none(tmp_path):
+    text = '[rejected.x]\nversion = { "2024" = "6.0.0", "2026" = "4.0.2" }\nreason = "no tests"\n'
+    text += '[rejected.y]\nreason = "no release installs"\n'
+    found = load_rejected(write_rejected(tmp_path, text))
+    assert found["x"].version == {"2024": "6.0.0", "2026": "4.0.2"} and found["x"].channels == ("2024", "2026")
+    assert found["y"].version == "" and found["y"].channels == () and found["y"].checked is None
+
+
+def write_rejected(tmp_path: Path, text: str) -> Path:
+    write(tmp_path, GOOD).rename(tmp_path / "registry.toml")  # the registry beside it: canary x-lib
+    path = tmp_path / "rejected.toml"
+    path.write_text(text)
+    return path
+
+
+BAD = '[rejected.flask-foo]\nversion = "1.0"\nchecked = 2026-11-30\nreason = "no tests"\n'
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[rejected.flask-foo\n", r"rejected.toml: not valid TOML"),
+        (BAD + "rank = 12\n", r"rejected.toml \[rejected.flask-foo\]: unknown key\(s\) rank"),
+        (BAD.replace('reason = "no tests"\n', ""), r"\[rejected.flask-foo\]: missing 'reason'"),
+        (BAD.replace('"no tests"', '" "'), r"\[rejected.flask-foo\]: missing 'reason'"),
+        (BAD.replace('"1.0"', '"1.0 / 1.1"'), r"\[rejected.flask-foo\]: version: '1.0 / 1.1' is not a PEP 440 version"),
+        (BAD.replace('"1.0"', '{ "2024" = "none" }'), r"version.2024: 'none' is not a PEP 440 version"),
+        (BAD.replace("flask-foo", "Flask_Foo"), r"\[rejected.Flask_Foo\]: write the name as 'flask-foo'"),
+        (BAD.replace("2026-11-30", '"yesterday"'), r"checked 'yesterday' must be a date"),
+        (BAD.replace("flask-foo", "x-lib"), r"\[rejected.x-lib\]: is a canary of .*registry.toml"),
+        (BAD.replace("[rejected.", "[rejects."), r"unknown table\(s\) rejects"),
+    ],
+)
+def test_a_bad_rejection_is_one_error_naming_the_file_and_the_entry(tmp_path, text, message):
+    with pytest.raises(CanaryError, match=message) as caught:
+        load_rejected(write_rejected(tmp_path, text))
+    assert "\n" not in str(caught.value)

@@ -229,7 +229,7 @@ def propose_command(args: argparse.Namespace) -> int:
     progress = Progress()
     channel = load_channel(find_channel_file(args.channel, args.channels_dir))
     ranks = read_ranks(args.ranks) if args.ranks else {}
-    found = propose(channel, load_canaries(args.registry), rejected_names(args.rejected), ranks, args.sdist_cache, args.limit, args.name)
+    found = propose(channel, load_canaries(args.registry), rejected_names(args.rejected, args.registry), ranks, args.sdist_cache, args.limit, args.name)
     rows = [[c.name, c.rank or "-", c.version or "-", ", ".join(c.depends_on) or "-", ", ".join(c.tests) or "-", c.verdict] for c in found]
     print(markdown_table(["project", "rank", "newest", "depends on (channel)", "tests in sdist", "verdict"], rows))
     good = sum(c.verdict.startswith("candidate") for c in found)

@@ -13,24 +13,26 @@ rule's next step (run its suite under the channel; docs/canaries-research.md §3
 
 from __future__ import annotations
 
+import datetime
 import email.parser
 import re
 import tarfile
-import tomllib
 import urllib.request
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from .. import index
 from .._exceptions import CanaryError, PackageIndexError
+from .._toml import tomllib
 from ..channel import Channel
-from ._registry import Canary
+from ._registry import Canary, load_canaries
 
 TEST_PATHS = re.compile(r"^[^/]+/(?:(?:src/)?[^/]+/)?(tests?|testing)/|^[^/]+/test_[^/]*\.py$|^[^/]+/tests?\.py$")
 
@@ -45,15 +47,85 @@ class Candidate:
     verdict: str = ""  # "candidate", or why not
 
 
-def rejected_names(path: Path) -> set[str]:
-    """The recorded rejections (name -> reason); a missing file is none."""
+@dataclass(frozen=True)
+class Rejected:
+    """A candidate checked by the rule and left out (channels/canaries/rejected.toml)."""
+
+    name: str  # canonical (PEP 503)
+    version: str | Mapping[str, str]  # the release checked, or per channel when they differ; "" when none could be
+    channels: tuple[str, ...]  # where it was checked; () when the research does not say
+    checked: datetime.date | None
+    reason: str
+
+
+_REJECTED_KEYS = {"version", "channels", "checked", "reason"}
+
+
+def _parse_rejected(name: str, entry: object, path: Path) -> Rejected:
+    def fail(message: str) -> CanaryError:
+        return CanaryError(f"{path} [rejected.{name}]: {message}")
+
+    if not isinstance(entry, Mapping):
+        raise fail("must be a table")
+    if name != canonicalize_name(name):
+        raise fail(f"write the name as {canonicalize_name(name)!r} (PEP 503), so it matches what the index lists")
+    unknown = set(entry) - _REJECTED_KEYS
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(sorted(unknown))}; the keys are {', '.join(sorted(_REJECTED_KEYS))}")
+    reason = entry.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise fail("missing 'reason': say why it was left out (or where the research says it)")
+    version = entry.get("version", "")  # absent when no release could be checked
+    releases = version if isinstance(version, Mapping) else ({"": version} if "version" in entry else {})
+    for channel, release in releases.items():
+        where = f"version.{channel}" if channel else "version"
+        if not isinstance(release, str):
+            raise fail(f"{where} must be a string (or version a table of channel = release)")
+        try:
+            Version(release)
+        except InvalidVersion:
+            raise fail(f"{where}: {release!r} is not a PEP 440 version") from None
+    channels = entry.get("channels", list(version) if isinstance(version, Mapping) else [])
+    if not isinstance(channels, list) or not all(isinstance(c, str) and c for c in channels):
+        raise fail("channels must be a list of channel names")
+    if isinstance(version, Mapping) and set(channels) != set(version):
+        raise fail(f"channels {', '.join(channels)} differ from the version table's {', '.join(version)}")
+    checked = entry.get("checked")
+    if checked is not None and (not isinstance(checked, datetime.date) or isinstance(checked, datetime.datetime)):
+        raise fail(f"checked {checked!r} must be a date (checked = 2026-11-30)")
+    version = {str(k): v for k, v in version.items()} if isinstance(version, Mapping) else version
+    return Rejected(name, version, tuple(channels), checked, reason.strip())
+
+
+def load_rejected(path: Path, registry: Path | None = None) -> dict[str, Rejected]:
+    """The recorded rejections by name; a missing file is none. None may also be a canary of the
+    registry (by default the registry.toml beside the file): CanaryError names the file and the entry."""
     if not path.exists():
-        return set()
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CanaryError(f"{path}: cannot read the rejected candidates ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise CanaryError(f"{path}: TOML syntax error: {exc}") from None
-    return {str(canonicalize_name(name)) for name in data.get("rejected", {})}
+        raise CanaryError(f"{path}: not valid TOML ({exc}); fix the file") from None
+    unknown = set(data) - {"rejected"}
+    if unknown:
+        raise CanaryError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; rejections are [rejected.<name>] tables")
+    entries = data.get("rejected", {})
+    if not isinstance(entries, Mapping):
+        raise CanaryError(f"{path}: rejected must be tables, [rejected.<name>]")
+    found = {name: _parse_rejected(name, entry, path) for name, entry in entries.items()}
+    registry = registry or path.with_name("registry.toml")
+    canaries = {str(c.distribution) for c in load_canaries(registry)}
+    for name in found:
+        if name in canaries:
+            raise CanaryError(f"{path} [rejected.{name}]: is a canary of {registry}; an accepted candidate is not a rejected one, remove one of the two")
+    return found
+
+
+def rejected_names(path: Path, registry: Path | None = None) -> set[str]:
+    """The names of the recorded rejections (load_rejected's checks apply)."""
+    return set(load_rejected(path, registry))
 
 
 def read_ranks(path: Path) -> dict[str, int]:
