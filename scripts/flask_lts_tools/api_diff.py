@@ -133,8 +133,11 @@ def release_tree(package: str, version: str, cache: Path) -> Path:
             _unpack(index.download(entry, scratch), target)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    source = target / "src"
-    return source if source.is_dir() and top_level_modules(source) else target
+    for folder in ("src", "lib"):  # an sdist's source layout (SQLAlchemy's is lib/)
+        source = target / folder
+        if source.is_dir() and top_level_modules(source):
+            return source
+    return target
 
 
 def _unpack(archive: Path, target: Path) -> None:

@@ -57,6 +57,13 @@ def test_members_inherited_from_a_namespace_subpackage_are_not_removals(cache):
     assert len(diff.breakages) < 60
 
 
+def test_an_sdist_with_a_lib_layout_is_compared(cache):
+    """SQLAlchemy 1.4 has no pure-Python wheel, and its sdist keeps the package in lib/."""
+    diff = api_difference("sqlalchemy", "1.4.54", "2.0.51", cache)
+    assert diff.error is None
+    assert "removed sqlalchemy.exc.RemovedIn20Warning" in diff.breakages
+
+
 def test_a_real_patch_release_without_public_api_difference(cache):
     diff = api_difference("flask-login", "0.6.2", "0.6.3", cache)
     assert diff == ApiDifference("flask-login", "0.6.2", "0.6.3", ())
