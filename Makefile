@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh api-diff bench-resolve bench-canaries bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh api-diff upgrade-report bench-resolve bench-canaries bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (uv on every Python, pip-tools where pins change)"
@@ -35,6 +35,7 @@ help:
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
 	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified (DRY_RUN=1 without CHANNEL: every channel)"
 	@echo "make api-diff PACKAGE=werkzeug OLD=2.3.8 NEW=3.0.0   public API difference between two releases (griffe)"
+	@echo "make upgrade-report FROM=2022 TO=2024   what moving between two channels breaks: reports/upgrade/2022-to-2024.md (+ .json)"
 	@echo "make canaries CHANNEL=2024 [PYTHON=3.12] [CANARY=name] [SHARD=1/3]   downstream projects' suites under the channel (docs/canaries.md)"
 	@echo "make canaries-merge CHANNEL=2024 [PYTHON=3.12] [SHARDS=dir]   merge the shard reports into the channel's canary report"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
@@ -110,6 +111,16 @@ refresh: $(STAMP)
 api-diff: $(STAMP)
 	$(TOOLS) api-diff $(or $(PACKAGE),$(error PACKAGE=name is required)) $(or $(OLD),$(error OLD=version is required)) \
 		$(or $(NEW),$(error NEW=version is required))
+
+# upgrade-report: per package whose pin changes, the API difference, the FROM channel's
+# deprecation warnings that became removals, the curated changelog entries (channels/upgrades/),
+# the scan rules and the compat apps' changes (docs/upgrade.md). Needs reports/<FROM>/ (make verify).
+FROM ?=
+TO ?=
+
+upgrade-report: $(STAMP)
+	$(TOOLS) upgrade-report --from $(or $(FROM),$(error FROM=channel is required)) --to $(or $(TO),$(error TO=channel is required)) \
+		$(foreach p,$(PYTHON),--python $(p))
 
 # -- Docker base images (docs/docker.md) -----------------------------------------------
 dockerfiles: $(STAMP)

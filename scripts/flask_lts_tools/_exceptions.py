@@ -11,6 +11,7 @@ errors or picks exit codes. The codes, for scripts that call the toolkit:
     5  ResolutionError        10  DockerfileError          15  CanaryError, ShardError
     16 DockerTestError, PodmanError, StandInError
     17 ApiDiffError             18  AuditGateError           19  BackportError
+    20 UpgradeReportError
     6  ConstraintsError, ArchiveError                    11  DistError
 """
 
@@ -159,3 +160,10 @@ class ReportError(FlaskLTSError):
 
 class SiteError(FlaskLTSError):
     """The site cannot be built from these inputs (names what is missing and what to run)."""
+
+
+class UpgradeReportError(FlaskLTSError):
+    """An upgrade report cannot be made: an unknown channel, a malformed file of curated
+    changelog entries (channels/upgrades/), a missing verification report (names it)."""
+
+    exit_code = 20

@@ -22,6 +22,7 @@ CANARIES_REJECTED = CHANNELS / "canaries" / "rejected.toml"  # candidates checke
 COMMON_KNOWN_FAILURES = KNOWN_FAILURES / "common.toml"
 COMPAT_APPS = Path("compat-apps")  # the verifier's small real Flask apps
 ADVISORIES = Path("advisories")  # OSV records (osv/, local/) and their manifest
+UPGRADES = CHANNELS / "upgrades"  # <package>.toml: the breaking entries of its changelog, curated
 
 # -- artefacts out (committed) ------------------------------------------------------------
 CONSTRAINTS = Path("constraints")
@@ -82,6 +83,11 @@ def report_file(set_name: str, python: str, reports_dir: Path = REPORTS) -> Path
 
 def summary_file(set_name: str, reports_dir: Path = REPORTS) -> Path:
     return reports_dir / set_name / "summary.md"
+
+
+def upgrade_report_file(old: str, new: str, suffix: str = ".md", reports_dir: Path = REPORTS) -> Path:
+    """The upgrade report between two channels (`reports/upgrade/2022-to-2024.md`, `.json`)."""
+    return reports_dir / "upgrade" / f"{old}-to-{new}{suffix}"
 
 
 def canary_folder(channel: str, reports_dir: Path = REPORTS) -> Path:

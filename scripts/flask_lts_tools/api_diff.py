@@ -133,8 +133,11 @@ def release_tree(package: str, version: str, cache: Path) -> Path:
             _unpack(index.download(entry, scratch), target)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    source = target / "src"
-    return source if source.is_dir() and top_level_modules(source) else target
+    for folder in ("src", "lib"):  # an sdist's source layout (SQLAlchemy's is lib/)
+        source = target / folder
+        if source.is_dir() and top_level_modules(source):
+            return source
+    return target
 
 
 def _unpack(archive: Path, target: Path) -> None:
@@ -190,8 +193,28 @@ def top_level_modules(root: Path) -> list[str]:
 # -- the comparison ------------------------------------------------------------------------
 
 
+# Folders inside an import package that hold files but are never imported as its API.
+NOT_API_FOLDERS = frozenset({"templates", "static", "tests", "test", "docs", "examples", "__pycache__"})
+
+
+def _mark_namespace_subpackages(package: Path) -> None:
+    """Give a package's implicit namespace subpackages (folders of modules without __init__.py,
+    which Python imports all the same: Flask 3.0's flask/sansio/) an empty __init__.py in the
+    unpacked tree, so that griffe loads them and resolves the classes that derive from theirs
+    (flask.Blueprint's methods live in flask.sansio.blueprints.Blueprint)."""
+    for folder in [package, *package.rglob("*")]:
+        if not folder.is_dir() or NOT_API_FOLDERS & set(folder.relative_to(package).parts):
+            continue
+        if folder.name.isidentifier() and any(folder.glob("*.py")) and not (folder / "__init__.py").exists():
+            (folder / "__init__.py").touch()
+
+
 def _load(root: Path, names: Iterable[str]) -> dict[str, griffe.Object | griffe.Alias]:
     import griffe
+
+    for name in names:
+        if (root / name / "__init__.py").is_file():
+            _mark_namespace_subpackages(root / name)
 
     logging.getLogger("griffe").setLevel(logging.CRITICAL)  # its notes on code it cannot follow are not the user's business
     # Static analysis only (no inspection): a release's code is never imported into the toolkit.

@@ -46,6 +46,24 @@ def test_werkzeug_3_0_removes_url_quote_and_changes_signatures(cache):
     assert len(diff.summary(60)) == 60
 
 
+def test_members_inherited_from_a_namespace_subpackage_are_not_removals(cache):
+    """Flask 3.0's Blueprint and Flask inherit their methods from flask/sansio/, a folder without
+    __init__.py that Python imports as a namespace package: they are still there."""
+    diff = api_difference("flask", "2.1.3", "3.0.3", cache)
+    assert diff.error is None
+    assert "removed flask.app.Flask.before_first_request" in diff.breakages
+    assert "removed flask.blueprints.Blueprint.before_app_first_request" in diff.breakages
+    assert not {"removed flask.blueprints.Blueprint.route", "removed flask.app.Flask.route"} & set(diff.breakages)
+    assert len(diff.breakages) < 60
+
+
+def test_an_sdist_with_a_lib_layout_is_compared(cache):
+    """SQLAlchemy 1.4 has no pure-Python wheel, and its sdist keeps the package in lib/."""
+    diff = api_difference("sqlalchemy", "1.4.54", "2.0.51", cache)
+    assert diff.error is None
+    assert "removed sqlalchemy.exc.RemovedIn20Warning" in diff.breakages
+
+
 def test_a_real_patch_release_without_public_api_difference(cache):
     diff = api_difference("flask-login", "0.6.2", "0.6.3", cache)
     assert diff == ApiDifference("flask-login", "0.6.2", "0.6.3", ())

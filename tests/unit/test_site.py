@@ -494,6 +494,23 @@ def test_the_repository_site_builds(tmp_path: Path):
         assert f"{channel.name}/{channel.version}/SHA256SUMS" in files
 
 
+def test_the_repository_site_shows_2022_archived_and_the_upgrade_reports():
+    files = site_files(channels_dir=ROOT / "channels", constraints_dir=ROOT / "constraints", archive_dir=ROOT / "published",
+                       reports_dir=ROOT / "reports", advisory_dirs=[], today=TODAY, base_url=BASE)
+    old = _text(files["2022/index.html"].decode())
+    assert "Flask LTS 2022 end-of-life" in old and "Archived. Its support ended on 2025-07-31" in old
+    assert "No Docker images are built for a channel past its end of life." in old
+    assert "Moving on: what moving from 2022 to 2024 breaks" in old
+    assert "Moving on" not in _text(files["2026/index.html"].decode())
+    index = _text(files["index.html"].decode())
+    assert "2022 end-of-life archived" in index
+    assert "2022 → 2024 : 69 packages" in index and "2024 → 2026 : 61 packages" in index
+    page = files["upgrade/2022-to-2024.html"].decode()
+    assert 'href="../2022/index.html"' in page and 'id="pkg-werkzeug"' in page and 'id="app-babel"' in page
+    assert "removed werkzeug.urls.url_quote" in page and "flask-lts scan src/ tests/ --from 2022 --to 2024" in _text(page)
+    assert "<script" not in page
+
+
 def _text(page: str) -> str:
     """What a reader sees of a page: tags dropped, entities decoded, white space folded."""
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))

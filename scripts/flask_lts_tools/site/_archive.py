@@ -195,8 +195,8 @@ def archive_serial(
     Nothing happens when that serial is already published with the same bytes.
     ArchiveError when it is published with other bytes, when a newer serial is already
     published, or (with `check`) when the serial is not published yet. With `advisories`,
-    a new serial is audited first (as of `today`): AuditGateError, and nothing written,
-    while the audit fails.
+    a new serial of a channel that is not end-of-life is audited first (as of `today`):
+    AuditGateError, and nothing written, while the audit fails.
     """
     sources = current_files(channel, constraints_dir)
     contents = {name: path.read_bytes() for path, name in sources.items()}
@@ -237,7 +237,9 @@ def archive_serial(
             f"{target}: serial {channel.version} is not published; run make site (or flask-lts-tools "
             "publish-constraints) and commit published/"
         )
-    if advisories is not None:
+    # An end-of-life channel takes no fixes: the gate, which makes a maintained channel's new serial
+    # wait for every advisory's decision, would keep it off the site for good. Its page shows the audit.
+    if advisories is not None and channel.status != "end-of-life":
         from ..audit import audit, refuse_unless_clean
 
         pins = parse_pins(contents[merged_name(channel.name)].decode("utf-8"))

@@ -28,6 +28,8 @@ from ._api import channels_json, endoflife_json
 from ._archive import CHECKSUMS, PublishedSerial, archive_serial, hashed_name, merged_name, read_archive
 from ._model import ChannelView, channel_view
 from ._timeline import COMPACT, WIDE, timeline_svg
+from ..upgrade_report import compact_api
+from ._upgrade import read_upgrade_reports, upgrade_page_name
 
 from .._resources import SITE_TEMPLATES as RESOURCES
 _STATIC = ("style.css", "favicon.svg")
@@ -89,9 +91,11 @@ def _archive_files(archive: dict[str, list[PublishedSerial]]) -> dict[str, bytes
     return files
 
 
-def render_pages(views: Sequence[ChannelView], today: _dt.date, base_url: str) -> dict[str, bytes]:
-    """index.html, one page per channel, the timeline picture and the API files."""
+def render_pages(views: Sequence[ChannelView], today: _dt.date, base_url: str, upgrades: Sequence[dict] = ()) -> dict[str, bytes]:
+    """index.html, one page per channel, one per upgrade report, the timeline picture and the API files."""
     env = _environment()
+    env.filters["upgrade_page"] = lambda report: upgrade_page_name(report["old"], report["new"])
+    env.filters["compact_api"] = compact_api
     nav = sorted(views, key=lambda v: (v.channel.release_date, v.name), reverse=True)
     channels = [v.channel for v in views]
     recommended_channel = newest_supported(channels) or next(
@@ -102,7 +106,7 @@ def render_pages(views: Sequence[ChannelView], today: _dt.date, base_url: str) -
     if recommended is not None and recommended.docker_tags:
         ch = recommended.channel
         docker_example = next(t for t, _ in recommended.docker_tags if t.endswith(f":{ch.name}-py{ch.default_python}"))
-    common = {"nav": nav, "today": today.isoformat(), "base_url": base_url}
+    common = {"nav": nav, "today": today.isoformat(), "base_url": base_url, "upgrades": list(upgrades)}
     index = env.get_template("index.html").render(
         **common,
         root="",
@@ -129,6 +133,10 @@ def render_pages(views: Sequence[ChannelView], today: _dt.date, base_url: str) -
             audit=view.audit,
             decision_states=decision_states,
         )
+    for report in upgrades:
+        files[upgrade_page_name(report["old"], report["new"])] = env.get_template("upgrade.html").render(
+            **common, root="../", current=None, report=report,
+        )  # fmt: skip
     files["api/channels.json"] = channels_json(views, base_url, today)
     files["api/endoflife.json"] = endoflife_json(views, base_url)
     return {path: text.encode("utf-8") for path, text in files.items()}
@@ -160,7 +168,7 @@ def site_files(
     files = _archive_files(archive)
     # Each channel's own package index (its backported builds, docs/backports.md): <ch>/simple/, <ch>/packages/
     files.update(backports.site_files([c.name for c in channels], packages_dir))
-    files.update(render_pages(views, today, base_url))
+    files.update(render_pages(views, today, base_url, read_upgrade_reports(reports_dir, [c.name for c in channels])))
     for name in _STATIC:
         files[name] = (RESOURCES / name).read_bytes()
     files[".nojekyll"] = b""  # GitHub Pages: serve every file as it is

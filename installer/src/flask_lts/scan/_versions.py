@@ -1,12 +1,12 @@
 """Which versions a scan compares: a channel's pins, or what is installed here.
 
 Every installer carries this table for every channel, not only its own, so that
-`flask-lts scan --from 2024 --to 2026` works from either installer. The 2024 and 2026
-rows are the channels' pins (constraints/flask-lts-<channel>.txt, the default Python);
+`flask-lts scan --from 2024 --to 2026` works from either installer. Each row is the
+channel's pins (constraints/flask-lts-<channel>.txt, the default Python);
 tests/unit/scan/test_scan_versions.py fails when they drift and prints the new rows.
-The 2022 row is an archived starting point, not a published channel: the newest
-release of each series current in mid-2022 (Flask 2.2, Werkzeug 2.2, SQLAlchemy 1.4,
-Flask-SQLAlchemy 3.0).
+The 2022 channel is archived (end-of-life), kept as the starting point of a move: Flask 2.1,
+Werkzeug 2.1, SQLAlchemy 1.4, Flask-SQLAlchemy 2.5, the series current on its freeze date
+(2022-06-30), each at its last release.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from .._data import normalize
 
 CHANNELS: Dict[str, Dict[str, str]] = {
     "2022": {
-        "alembic": "1.8.1", "bcrypt": "3.2.2", "click": "8.1.3", "flask": "2.2.5", "flask-admin": "1.6.0",
-        "flask-babel": "2.0.0", "flask-caching": "2.0.1", "flask-cors": "3.0.10", "flask-httpauth": "4.7.0",
-        "flask-jwt-extended": "4.4.4", "flask-limiter": "2.6.3", "flask-login": "0.6.2", "flask-marshmallow": "0.14.0",
-        "flask-migrate": "3.1.0", "flask-restx": "0.5.1", "flask-smorest": "0.39.0", "flask-socketio": "5.2.0",
-        "flask-sqlalchemy": "3.0.5", "flask-wtf": "1.0.1", "itsdangerous": "2.1.2", "jinja2": "3.1.2",
-        "markupsafe": "2.1.1", "marshmallow": "3.17.0", "sqlalchemy": "1.4.39", "werkzeug": "2.2.3", "wtforms": "3.0.1",
+        "alembic": "1.8.1", "bcrypt": "3.2.2", "click": "8.1.8", "flask": "2.1.3", "flask-admin": "1.6.1",
+        "flask-babel": "2.0.0", "flask-caching": "2.0.2", "flask-cors": "3.0.10", "flask-httpauth": "4.7.0",
+        "flask-jwt-extended": "4.4.4", "flask-limiter": "2.4.6", "flask-login": "0.6.3", "flask-marshmallow": "0.14.0",
+        "flask-migrate": "3.1.0", "flask-restx": "0.5.1", "flask-smorest": "0.38.1", "flask-socketio": "5.2.0",
+        "flask-sqlalchemy": "2.5.1", "flask-wtf": "1.0.1", "itsdangerous": "2.1.2", "jinja2": "3.1.6",
+        "markupsafe": "2.1.5", "marshmallow": "3.17.1", "sqlalchemy": "1.4.54", "werkzeug": "2.1.2",
+        "wtforms": "3.0.1",
     },
     "2024": {
         "alembic": "1.13.3", "bcrypt": "4.1.3", "click": "8.1.8", "flask": "3.0.3", "flask-admin": "1.6.1",

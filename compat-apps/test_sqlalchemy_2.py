@@ -1,0 +1,106 @@
+"""Flask-SQLAlchemy 2.x (the 2022 channel): models, create_all, rows, Model.query, query.paginate."""
+
+REQUIRES = ["flask-sqlalchemy<3.0", "sqlalchemy"]  # Model.query.paginate(page, per_page) and .get_or_404: 2.x
+VARIANT_OF = "test_sqlalchemy.py"  # the same app, written the way Flask-SQLAlchemy 2.x's docs show
+
+import pytest
+from flask import Flask, jsonify, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import func, inspect
+
+db = SQLAlchemy()
+
+
+class Author(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(80), unique=True, nullable=False)
+    books = db.relationship("Book", back_populates="author")
+
+
+class Book(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(120), nullable=False)
+    author_id = db.Column(db.Integer, db.ForeignKey("author.id"), nullable=False)
+    author = db.relationship("Author", back_populates="books")
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = Flask(__name__)
+    # 2.x warns unless SQLALCHEMY_TRACK_MODIFICATIONS is set (3.0 dropped the default of None).
+    app.config.update(TESTING=True, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'app.db'}",
+                      SQLALCHEMY_TRACK_MODIFICATIONS=False)
+    db.init_app(app)
+
+    @app.get("/books")
+    def books():
+        # page/per_page come from the query string, as in the docs.
+        page = Book.query.order_by(Book.id).paginate(max_per_page=50)
+        return jsonify(
+            titles=[b.title for b in page.items],
+            page=page.page,
+            pages=page.pages,
+            total=page.total,
+            has_next=page.has_next,
+        )
+
+    with app.app_context():
+        db.create_all()
+        ann = Author(name="Ann")
+        db.session.add(ann)
+        db.session.add_all(Book(title=f"Book {i}", author=ann) for i in range(1, 8))
+        db.session.commit()
+    return app
+
+
+def test_tables_created(app, tmp_path):
+    with app.app_context():
+        names = inspect(db.engine).get_table_names()
+    assert set(names) >= {"author", "book"}
+    assert (tmp_path / "app.db").exists()
+
+
+def test_query_and_relationship(app):
+    with app.app_context():
+        ann = Author.query.filter_by(name="Ann").one()
+        assert len(ann.books) == 7
+        count = db.session.query(func.count(Book.id)).scalar()
+        assert count == 7
+        assert Book.query.get_or_404(3).title == "Book 3"
+        assert Book.query.filter(Book.title.like("%5")).one().title == "Book 5"
+
+
+def test_get_or_404_aborts(app):
+    @app.get("/book/<int:id>")
+    def book(id):
+        return Book.query.get_or_404(id).title
+
+    client = app.test_client()
+    assert client.get("/book/2").get_data(as_text=True) == "Book 2"
+    assert client.get("/book/99").status_code == 404
+
+
+def test_unique_constraint_raises(app):
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        db.session.add(Author(name="Ann"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_paginate(app):
+    client = app.test_client()
+    data = client.get("/books?page=2&per_page=3").get_json()
+    assert data == {
+        "titles": ["Book 4", "Book 5", "Book 6"],
+        "page": 2,
+        "pages": 3,
+        "total": 7,
+        "has_next": True,
+    }
+    last = client.get("/books?page=3&per_page=3").get_json()
+    assert last["titles"] == ["Book 7"] and last["has_next"] is False
+    # error_out defaults to True: a page past the end is a 404.
+    assert client.get("/books?page=9&per_page=3").status_code == 404
