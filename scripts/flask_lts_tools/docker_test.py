@@ -5,21 +5,29 @@ packages (mmdebstrap + `podman import`, see `stand_in`), the channel's Dockerfil
 it unmodified (twice, to compare layer digests), a derived image whose RUN steps check the
 installed set as the image's user (resources/docker_probe.py), and a derived image asking
 for a Werkzeug of another series, which must fail. `podman run` is not needed: every check
-runs in a RUN step. See docs/docker.md ("Built and exercised here").
+runs in a RUN step. When the channel's constraints name its own package index (backport
+builds, docs/backports.md), that index is built from `packages/<channel>/` as the site
+serves it, served on 127.0.0.1 for the builds, and the copied build context names it
+instead of the site. See docs/docker.md ("Built and exercised here").
 
     python -m flask_lts_tools.docker_test [--channel 2024] [--python 3.13] [--all-pythons]
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from packaging.utils import canonicalize_name
 
@@ -28,7 +36,7 @@ from ._output import Progress, markdown_table
 from ._resources import RESOURCES
 from ._podman import Podman, tail
 from .channel import Channel, find_channel_file, load_channel
-from .constraints import pins_for, read_pins
+from .constraints import index_urls, pins_for, read_pins
 from .stand_in import STAND_INS, StandIn, ensure_tools
 
 PROBE_FILES = ("docker_probe.py", "import_probe.py")
@@ -58,6 +66,7 @@ class Outcome:
     probe: dict[str, object] | None = None
     refused: str | None = None
     refusal_checked: bool = False
+    index: str = ""  # the channel's own index, as served for the build (empty: its constraints name none)
     failures: list[str] = field(default_factory=list)
 
 
@@ -76,6 +85,60 @@ def build_context(root: Path, dockerfile: PurePosixPath, dest: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
     return dest
+
+
+@contextlib.contextmanager
+def served_index(channel: str, root: Path, folder: Path, timeout: float = 30) -> Iterator[str]:
+    """The channel's part of the site (`<channel>/simple/`, `<channel>/packages/`), made from
+    `packages/<channel>/` as `make site` makes it, served with http.server on 127.0.0.1: the
+    builds run with the host's network, so they reach it. Yields the site's base URL."""
+    from .backports import site_files
+
+    files = site_files([channel], root / "packages")
+    if not files:
+        raise DockerTestError(f"{root / 'packages' / channel}: no published builds, but the channel's constraints name its index; "
+                              f"run flask-lts-tools backport publish {channel}, or make resolve CHANNEL={channel}")
+    for relative, data in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(data)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}{channel}/simple/", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise DockerTestError(f"the channel {channel}'s index could not be served on {url}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def point_at(context: Path, channel: str, base_url: str) -> list[str]:
+    """Make the copied context's files name the locally served index instead of the site's:
+    the `--extra-index-url` line is the only one that changes. The URLs replaced, sorted."""
+    local = f"{base_url}{channel}/simple/"
+    replaced = set()
+    for path in sorted(p for p in context.rglob("*.txt") if p.is_file()):
+        text = path.read_text(encoding="utf-8")
+        urls = index_urls(text)
+        if urls:
+            replaced.update(urls)
+            for url in urls:
+                text = text.replace(f"--extra-index-url {url}\n", f"--extra-index-url {local}\n")
+            path.write_text(text, encoding="utf-8")
+    return sorted(replaced)
 
 
 def admitted_paths(text: str, source: str) -> list[PurePosixPath]:
@@ -122,8 +185,13 @@ def exercise(outcome: Outcome, channel: Channel, stand_in: StandIn, podman: Podm
     dockerfile = PurePosixPath("docker") / channel.name / f"py{python}" / "Dockerfile"
     tag = f"{TEST_IMAGE}:{channel.name}-py{python}"
     epoch = source_date_epoch(channel)
-    with tempfile.TemporaryDirectory(prefix="flask-lts-docker-test-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="flask-lts-docker-test-") as tmp, contextlib.ExitStack() as stack:
         context = build_context(root, dockerfile, Path(tmp) / "context")
+        if any(index_urls(p.read_text(encoding="utf-8")) for p in context.rglob("*.txt")):
+            base = stack.enter_context(served_index(channel.name, root, Path(tmp) / "site"))
+            replaced = point_at(context, channel.name, base)
+            outcome.index = f"{', '.join(replaced)} served from packages/{channel.name} on {base}"
+            log(f"the channel's own index: {outcome.index}")
         podman.remove(tag)  # the previous run's image, which the new tag would leave untagged
         digests = []
         for attempt, name in ((1, tag), (2, f"{tag}-rebuild")):
@@ -244,6 +312,7 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     ]
     digests = [f"{o.channel} py{o.python} install layer {o.install_layer}" for o in outcomes if o.install_layer]
     refusals = [f"{o.channel} py{o.python} refused {o.refused}" for o in outcomes if o.refused]
+    refusals += [f"{o.channel} py{o.python} channel index: {o.index}" for o in outcomes if o.index]
     return "\n\n".join([images, derived, "\n".join([*versions, *refusals, *digests, *differing])])
 
 
