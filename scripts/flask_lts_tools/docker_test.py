@@ -18,16 +18,12 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from packaging.utils import canonicalize_name
 
@@ -36,6 +32,7 @@ from ._output import Progress, markdown_table
 from ._resources import RESOURCES
 from ._podman import Podman, tail
 from .channel import Channel, find_channel_file, load_channel
+from .backports._local import point_at, served_index
 from .constraints import index_urls, pins_for, read_pins
 from .stand_in import STAND_INS, StandIn, ensure_tools
 
@@ -87,60 +84,6 @@ def build_context(root: Path, dockerfile: PurePosixPath, dest: Path) -> Path:
     return dest
 
 
-@contextlib.contextmanager
-def served_index(channel: str, root: Path, folder: Path, timeout: float = 30) -> Iterator[str]:
-    """The channel's part of the site (`<channel>/simple/`, `<channel>/packages/`), made from
-    `packages/<channel>/` as `make site` makes it, served with http.server on 127.0.0.1: the
-    builds run with the host's network, so they reach it. Yields the site's base URL."""
-    from .backports import site_files
-
-    files = site_files([channel], root / "packages")
-    if not files:
-        raise DockerTestError(f"{root / 'packages' / channel}: no published builds, but the channel's constraints name its index; "
-                              f"run flask-lts-tools backport publish {channel}, or make resolve CHANNEL={channel}")
-    for relative, data in files.items():
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        (folder / relative).write_bytes(data)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}{channel}/simple/", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise DockerTestError(f"the channel {channel}'s index could not be served on {url}") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def point_at(context: Path, channel: str, base_url: str) -> list[str]:
-    """Make the copied context's files name the locally served index instead of the site's:
-    the `--extra-index-url` line is the only one that changes. The URLs replaced, sorted."""
-    local = f"{base_url}{channel}/simple/"
-    replaced = set()
-    for path in sorted(p for p in context.rglob("*.txt") if p.is_file()):
-        text = path.read_text(encoding="utf-8")
-        urls = index_urls(text)
-        if urls:
-            replaced.update(urls)
-            for url in urls:
-                text = text.replace(f"--extra-index-url {url}\n", f"--extra-index-url {local}\n")
-            path.write_text(text, encoding="utf-8")
-    return sorted(replaced)
-
-
 def admitted_paths(text: str, source: str) -> list[PurePosixPath]:
     """The `!path` lines of an ignore file that starts by excluding everything (`*`)."""
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
@@ -188,7 +131,7 @@ def exercise(outcome: Outcome, channel: Channel, stand_in: StandIn, podman: Podm
     with tempfile.TemporaryDirectory(prefix="flask-lts-docker-test-") as tmp, contextlib.ExitStack() as stack:
         context = build_context(root, dockerfile, Path(tmp) / "context")
         if any(index_urls(p.read_text(encoding="utf-8")) for p in context.rglob("*.txt")):
-            base = stack.enter_context(served_index(channel.name, root, Path(tmp) / "site"))
+            base = stack.enter_context(served_index(channel.name, root / "packages", Path(tmp) / "site"))
             replaced = point_at(context, channel.name, base)
             outcome.index = f"{', '.join(replaced)} served from packages/{channel.name} on {base}"
             log(f"the channel's own index: {outcome.index}")
