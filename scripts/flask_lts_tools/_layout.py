@@ -14,6 +14,10 @@ from pathlib import Path
 # that is found beside the code whatever the working directory (the advisories).
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
+# Where the site is served (`make site`, docs/site.md): each channel's published serials and its
+# own package index (`<channel>/simple/`) live under it.
+SITE_URL = "https://flask-lts.github.io/flask-lts/"
+
 # -- data in ----------------------------------------------------------------------------
 CHANNELS = Path("channels")  # channels/<name>.toml
 KNOWN_FAILURES = CHANNELS / "known-failures"  # common.toml, then <channel>.toml
@@ -141,3 +145,8 @@ def patches_folder(channel: str, package: str, channels_dir: Path = CHANNELS) ->
 def packages_folder(channel: str, packages_dir: Path = PACKAGES) -> Path:
     """The published builds of a channel's own package index (`packages/<channel>/`)."""
     return packages_dir / channel
+
+
+def channel_index_url(channel: str, base_url: str = SITE_URL) -> str:
+    """The channel's own package index (its backported builds), as constraints files name it."""
+    return f"{base_url if base_url.endswith('/') else base_url + '/'}{channel}/simple/"

@@ -227,9 +227,48 @@ def _decision_for(channel: Channel, package: str, advisory: Advisory) -> Advisor
     return matches[0] if matches else None
 
 
+def published_builds(channel: Channel) -> dict[tuple[str, str], dict]:
+    """The channel's published backport builds (`packages/<channel>/`, beside its channels folder):
+    (package, version) -> the build's record, which lists the patches (advisories) it carries."""
+    from .backports._published import published_builds as records
+
+    packages = channel.path.parent.parent / layout.PACKAGES
+    return {(r["package"], r["version"]): r for r in records(channel.name, packages)}
+
+
+def _carried(record: dict, advisory: Advisory) -> dict | None:
+    """The patch of a published build that fixes this advisory (by id or alias), if any."""
+    return next((p for p in record["patches"] if advisory.names & {p["advisory"], *p.get("aliases", ())}), None)
+
+
+def _judge_backport(
+    d: AdvisoryDecision, pin: Pin, advisory: Advisory, channel: Channel, root: Path, builds: dict[tuple[str, str], dict],
+) -> tuple[str, str | None]:  # fmt: skip
+    """A backport decision whose version is inside the pin's series: backported only when the pin
+    is the build, the build is published, and its record carries a patch for this advisory."""
+    folder = layout.packages_folder(channel.name, layout.PACKAGES)
+    record = builds.get((pin.name, str(d.version)))
+    patch = _carried(record, advisory) if record is not None else None
+    if Version(pin.version) == Version(str(d.version)):
+        if d.patch == PATCH_PENDING:
+            return "decision-invalid", f"the pin is the backport build {d.version} but its patch is \"pending\"; name the patch file"
+        if record is None:
+            return "decision-invalid", (f"the pin is {d.version} but {folder}/ publishes no such build; "
+                                        f"flask-lts-tools backport publish {channel.name}")
+        if patch is None:
+            return "decision-invalid", (f"the build {d.version} carries no patch for {advisory.id} "
+                                        f"(its patches: {', '.join(p['advisory'] for p in record['patches'])}); bump the revision and rebuild")
+        return "backported", f"patch {patch['name']} in {d.version} ({folder}/{pin.name}-{d.version}.json)"
+    if d.patch == PATCH_PENDING:
+        return "pending", f"backport to {d.version} being made (patch pending)"
+    if patch is not None:
+        return "pending", f"build {d.version} is published ({folder}/) with patch {patch['name']}: make refresh CHANNEL={channel.name} pins it"
+    return "pending", f"patch {d.patch} ready: build {d.version} into the channel's index and resolve"
+
+
 def _judge(
     d: AdvisoryDecision | None, pin: Pin, series: tuple[str, ...], advisory: Advisory, channel: Channel,
-    today: _dt.date, root: Path,
+    today: _dt.date, root: Path, builds: dict[tuple[str, str], dict] | None = None,
 ) -> tuple[str, str | None]:  # fmt: skip
     """(status, note) of one finding under its decision."""
     if d is None:
@@ -247,13 +286,7 @@ def _judge(
             return "decision-invalid", f"{d.version} is not inside the series {', '.join(series)} of this pin"
         if d.patch != PATCH_PENDING and not (root / str(d.patch)).is_file():
             return "decision-invalid", f"patch {d.patch} does not exist; add it, or write patch = \"{PATCH_PENDING}\""
-        if pinned == version:
-            if d.patch == PATCH_PENDING:
-                return "decision-invalid", f"the pin is the backport build {d.version} but its patch is \"pending\"; name the patch file"
-            return "backported", None
-        if d.patch == PATCH_PENDING:
-            return "pending", f"backport to {d.version} being made (patch pending)"
-        return "pending", f"patch {d.patch} ready: build {d.version} into the channel's index and resolve"
+        return _judge_backport(d, pin, advisory, channel, root, published_builds(channel) if builds is None else builds)
     if advisory.affects(pin.name, version):
         return "decision-invalid", f"{d.version} is itself affected by {advisory.id}"
     if version <= pinned:
@@ -285,6 +318,7 @@ def audit(
     """Check every pin against every advisory and each finding against the channel's decision about it."""
     check_decisions_known(channel, db)
     root = channel.path.parent.parent  # patch paths are relative to the repository
+    builds = published_builds(channel)
     pins = list(pins)
     findings: list[Finding] = []
     for pin in pins:
@@ -295,7 +329,7 @@ def audit(
             inside = [v for v in fixes if any(in_series(v, s) for s in series)]
             outside = tuple(str(v) for v in fixes if v not in inside)
             decision = _decision_for(channel, pin.name, advisory)
-            status, note = _judge(decision, pin, series, advisory, channel, today, root)
+            status, note = _judge(decision, pin, series, advisory, channel, today, root, builds)
             findings.append(
                 Finding(
                     package=pin.name,

@@ -63,6 +63,15 @@ def _logical_lines(text: str) -> Iterable[tuple[int, str, list[str]]]:
         yield start, buffer, []
 
 
+_INDEX_LINE = re.compile(r"--extra-index-url (https?://\S+)")
+
+
+def index_urls(text: str) -> list[str]:
+    """The `--extra-index-url` lines of a constraints file: the channel's own index, which serves
+    its backported builds (docs/backports.md); `parse_pins` reads past them."""
+    return [m.group(1) for line in text.splitlines() if (m := _INDEX_LINE.fullmatch(line.strip()))]
+
+
 def parse_pins(text: str, source: str = "<text>") -> list[Pin]:
     """Parse pip-compile / pip-freeze / constraints text; every line must pin with ==."""
     pins: list[Pin] = []
@@ -90,7 +99,7 @@ def parse_pins(text: str, source: str = "<text>") -> list[Pin]:
         hashes = tuple(sorted(_HASH.findall(stripped)))
         req_text = _HASH.sub("", stripped)
         req_text = re.sub(r"\s+#.*$", "", req_text).strip()
-        if re.fullmatch(r"--extra-index-url https?://\S+", req_text):
+        if _INDEX_LINE.fullmatch(req_text):
             continue  # a channel's own package index, for its backported builds (docs/backports.md); no pin
         if req_text.startswith("-"):
             raise ConstraintsError(

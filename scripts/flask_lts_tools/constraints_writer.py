@@ -1,6 +1,10 @@
 """The output format of constraints files, in one place: the body (one line per pin,
 hashes, `# via`), the header every generated file carries (what it is, how to use it,
 how it was made and how to remake it), and the set of files one channel publishes.
+
+A published file holds `name==version` lines and, only when it pins one of the channel's
+backport builds, one option line naming the channel's own index (docs/backports.md); never
+another index, a find-links folder or a path of the machine that made it (`check_options`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from ._exceptions import ConstraintsError
 from ._files import atomic_write_many
 from .channel import Channel
 from .constraints import Pin
+from .backports._index import with_index
 from .resolve import ChannelResolution
 from .toolenv import PIP_TOOLS_PAIR, uv_version
 
@@ -36,6 +41,28 @@ def render(header: str, pins: Sequence[Pin], hashes: bool = False, annotate: boo
         if annotate and pin.via:
             lines.append("    # via " + ", ".join(pin.via))
     return "\n".join(lines) + "\n"
+
+
+_OPTION = re.compile(r"^\s*(-[^\s=]+)")
+
+
+def check_options(text: str, channel: str, index_url: str | None, source: str) -> None:
+    """ConstraintsError unless the only option line (hash continuations aside) is
+    `--extra-index-url <index_url>`, and that URL is the channel's own index (`.../<channel>/simple/`
+    over http(s)): nothing else of the machine that resolved may leak into a published file."""
+    allowed = None
+    if index_url is not None:
+        if not re.fullmatch(rf"https?://[^\s/]+(/\S*)?/{re.escape(channel)}/simple/", index_url):
+            raise ConstraintsError(f"{source}: {index_url!r} is not a channel index URL (http(s)://…/{channel}/simple/); "
+                                   "pass the site's base URL")
+        allowed = f"--extra-index-url {index_url}"
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _OPTION.match(line)
+        if match is None or match.group(1) == "--hash" or line.lstrip().startswith("#"):
+            continue
+        if line.strip() != allowed:
+            raise ConstraintsError(f"{source}:{number}: option line {line.strip()!r} must not be published; a constraints file "
+                                   "names no index but its channel's own (docs/backports.md)")
 
 
 def comment_block(lines: Iterable[str]) -> str:
@@ -100,8 +127,13 @@ def constraint_files(resolution: ChannelResolution, out_dir: Path, today: _dt.da
     merged_name = layout.constraints_name(channel.name)
     hashed_name = layout.hashed_constraints_name(channel.name)
 
+    def text_for(header: str, pins: Sequence[Pin], hashes: bool) -> str:
+        text = render(header, pins, hashes=hashes)
+        return text if resolution.index_url is None else with_index(text, resolution.index_url)
+
     def add(path: Path, title: str, usage: list[str], pins: Sequence[Pin], hashes: bool) -> None:
-        files[path] = _keep_date(path, lambda d: render(_header(channel, title, usage, d), pins, hashes=hashes), today_s, channel.version)
+        files[path] = _keep_date(path, lambda d: text_for(_header(channel, title, usage, d), pins, hashes), today_s, channel.version)
+        check_options(files[path], channel.name, resolution.index_url, str(path))
 
     add(
         out_dir / merged_name,

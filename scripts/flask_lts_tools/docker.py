@@ -18,7 +18,8 @@ from packaging.utils import NormalizedName, canonicalize_name
 from ._exceptions import ConstraintsError, DockerfileError
 from ._files import atomic_write_many
 from .channel import Channel, find_channel_file, load_channels
-from .constraints import Pin, pins_for, read_pins
+from .backports._index import with_index
+from .constraints import Pin, index_urls, pins_for, read_pins
 from .constraints_writer import comment_block, render as render_pins
 from . import _layout as layout
 
@@ -52,6 +53,7 @@ class ImageSpec:
     hashed_source: PurePosixPath  # where the core's hashes came from
     tags: tuple[str, ...]  # without the registry
     installer: bool  # copy dist/'s installer wheel in
+    index_url: str | None = None  # the channel's own index, named by its constraints when they pin its backport builds
 
     @property
     def directory(self) -> PurePosixPath:
@@ -147,6 +149,9 @@ def plan(channels: Sequence[Channel], constraints_dir: Path, context: Path, inst
             )
             if drift:
                 raise DockerfileError(f"{plain} and {hashed.name} disagree on {', '.join(drift)}; run make resolve CHANNEL={channel.name}")
+            indexes = sorted(set(index_urls(plain.read_text(encoding="utf-8"))) | set(index_urls(hashed.read_text(encoding="utf-8"))))
+            if len(indexes) > 1:
+                raise DockerfileError(f"{plain} and {hashed.name} name {len(indexes)} indexes ({', '.join(indexes)}); run make resolve CHANNEL={channel.name}")
             tags = [f"{channel.name}-py{python}", f"{channel.version}-py{python}"]
             if python == channel.default_python:
                 tags.append(channel.name)
@@ -162,6 +167,7 @@ def plan(channels: Sequence[Channel], constraints_dir: Path, context: Path, inst
                     hashed_source=_relative(hashed, context),
                     tags=tuple(tags),
                     installer=installer,
+                    index_url=indexes[0] if indexes else None,
                 )
             )
     return specs
@@ -211,7 +217,9 @@ def render_core_lock(spec: ImageSpec) -> str:
         ],
         [f"channels/{spec.channel.name}.toml", str(spec.hashed_source)],
     )
-    return render_pins(header, spec.core, hashes=True, annotate=False)
+    text = render_pins(header, spec.core, hashes=True, annotate=False)
+    # A core pinned to the channel's backport builds needs its index: pip reads the line in a -r file.
+    return text if spec.index_url is None else with_index(text, spec.index_url)
 
 
 def _labels(spec: ImageSpec) -> list[tuple[str, str]]:

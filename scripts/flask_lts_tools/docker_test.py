@@ -5,13 +5,17 @@ packages (mmdebstrap + `podman import`, see `stand_in`), the channel's Dockerfil
 it unmodified (twice, to compare layer digests), a derived image whose RUN steps check the
 installed set as the image's user (resources/docker_probe.py), and a derived image asking
 for a Werkzeug of another series, which must fail. `podman run` is not needed: every check
-runs in a RUN step. See docs/docker.md ("Built and exercised here").
+runs in a RUN step. When the channel's constraints name its own package index (backport
+builds, docs/backports.md), that index is built from `packages/<channel>/` as the site
+serves it, served on 127.0.0.1 for the builds, and the copied build context names it
+instead of the site. See docs/docker.md ("Built and exercised here").
 
     python -m flask_lts_tools.docker_test [--channel 2024] [--python 3.13] [--all-pythons]
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -28,7 +32,8 @@ from ._output import Progress, markdown_table
 from ._resources import RESOURCES
 from ._podman import Podman, tail
 from .channel import Channel, find_channel_file, load_channel
-from .constraints import pins_for, read_pins
+from .backports._local import point_at, served_index
+from .constraints import index_urls, pins_for, read_pins
 from .stand_in import STAND_INS, StandIn, ensure_tools
 
 PROBE_FILES = ("docker_probe.py", "import_probe.py")
@@ -58,6 +63,7 @@ class Outcome:
     probe: dict[str, object] | None = None
     refused: str | None = None
     refusal_checked: bool = False
+    index: str = ""  # the channel's own index, as served for the build (empty: its constraints name none)
     failures: list[str] = field(default_factory=list)
 
 
@@ -122,8 +128,13 @@ def exercise(outcome: Outcome, channel: Channel, stand_in: StandIn, podman: Podm
     dockerfile = PurePosixPath("docker") / channel.name / f"py{python}" / "Dockerfile"
     tag = f"{TEST_IMAGE}:{channel.name}-py{python}"
     epoch = source_date_epoch(channel)
-    with tempfile.TemporaryDirectory(prefix="flask-lts-docker-test-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="flask-lts-docker-test-") as tmp, contextlib.ExitStack() as stack:
         context = build_context(root, dockerfile, Path(tmp) / "context")
+        if any(index_urls(p.read_text(encoding="utf-8")) for p in context.rglob("*.txt")):
+            base = stack.enter_context(served_index(channel.name, root / "packages", Path(tmp) / "site"))
+            replaced = point_at(context, channel.name, base)
+            outcome.index = f"{', '.join(replaced)} served from packages/{channel.name} on {base}"
+            log(f"the channel's own index: {outcome.index}")
         podman.remove(tag)  # the previous run's image, which the new tag would leave untagged
         digests = []
         for attempt, name in ((1, tag), (2, f"{tag}-rebuild")):
@@ -244,6 +255,7 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     ]
     digests = [f"{o.channel} py{o.python} install layer {o.install_layer}" for o in outcomes if o.install_layer]
     refusals = [f"{o.channel} py{o.python} refused {o.refused}" for o in outcomes if o.refused]
+    refusals += [f"{o.channel} py{o.python} channel index: {o.index}" for o in outcomes if o.index]
     return "\n\n".join([images, derived, "\n".join([*versions, *refusals, *digests, *differing])])
 
 

@@ -16,7 +16,7 @@ import tempfile
 import time as _time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from packaging.utils import NormalizedName
 
@@ -104,16 +104,23 @@ def yanked_pins(pins: Sequence[Pin]) -> list[str]:
 
 def newer_releases(
     channel: Channel, old: Sequence[Pin], interpreters: dict[str, Interpreter], advisories: object | None = None,
+    builds: Mapping[str, tuple[str, str, Sequence[str]]] | None = None,
 ) -> list[str]:  # fmt: skip
     """What the index offers that the pins do not take, as index queries only (no resolution).
 
     For every pin on every Python: the newest unyanked release inside its series that the
     channel's holds and status admit (admission.py) and whose Requires-Python fits that
-    interpreter. Empty means a resolution would give the same pins: every pin is already the
+    interpreter, or the channel's backport build of that release (`builds`, default: the
+    published ones). Empty means a resolution would give the same pins: every pin is already the
     newest admissible release, and the channel names no package that is not pinned. (A
     channel-file edit that only changes extras is not seen here: `make resolve-check` is.)"""
     from packaging.requirements import Requirement
     from packaging.version import Version
+
+    if builds is None:
+        from .backports._published import channel_builds
+
+        builds = channel_builds(channel.name)
 
     names = sorted({p.name for p in old} | set(channel.series))
     index.projects(names)  # one parallel round of queries; cached for what follows
@@ -139,6 +146,9 @@ def newer_releases(
                 and (r.requires_python is None or r.requires_python.contains(full, prereleases=True))
             ]  # fmt: skip
             newest = str(admissible[-1].version) if admissible else None
+            build = builds.get(name)
+            if newest is not None and build is not None and build[0] == newest:
+                newest = build[1]  # the channel serves its own build of that release: the pin is the build
             if newest != pin.version:
                 found.append(f"{name} {pin.version} -> {newest or '(none admissible)'} (Python {python})")
     return list(dict.fromkeys(found))
@@ -197,7 +207,7 @@ def with_api_differences(changes: Sequence[PinChange], cache: Path, log: Log = p
     """The changes, each pin that moved between two releases with its public API difference."""
     from concurrent.futures import ThreadPoolExecutor
 
-    compared = [c for c in changes if c.old and c.new]
+    compared = [c for c in changes if c.old and c.new and not is_build_of(c.new, c.old)]
     if not compared:
         return list(changes)
     log(f"public API difference of {len(compared)} changed pin(s)")
@@ -244,9 +254,19 @@ def changes_table(plan: RefreshPlan) -> str:
     return "\n".join([table, *held, *flagged])
 
 
+def is_build_of(new: str, old: str) -> bool:
+    """Whether `new` is a local build of the release `old` (or of the release it builds on):
+    a backport, whose whole difference is its patches (docs/backports.md)."""
+    from packaging.version import Version
+
+    return Version(new).local is not None and Version(new).public == Version(old).public
+
+
 def _api_cell(change: PinChange) -> str:
     if change.api is not None:
         return change.api.summary(width=80)
+    if change.old and change.new and is_build_of(change.new, change.old):
+        return "backport build of the same release: its patches only"
     return "-" if not (change.old and change.new) else "not compared"
 
 
@@ -279,6 +299,8 @@ def changelog_entry(plan: RefreshPlan, today: _dt.date) -> str:
         lines.append(f"- {c.package} {c.old or '(new)'} -> {c.new or '(dropped)'}{pythons}{released}{fixes}{why}")
         lines += [f"  - {line}" for line in _decision_lines(channel, c)]
         lines += [f"  - {line}" for line in _api_lines(c.api)]
+        if c.old and c.new and is_build_of(c.new, c.old):
+            lines.append("  - served by the channel's own index; its patches, record and OpenVEX statement are published with the serial")
     for hold in plan.holds:
         lines.append(
             f"- held: {hold.package} stays at {hold.held_at}; {hold.refused} is refused: it regresses "

@@ -6,6 +6,10 @@ differ from the previous constraints (or when there are none), pip-compile resol
 same input again and its pins are the ones used; a disagreement is reported in the notes.
 An unchanged Python keeps pins that pip-tools produced when they last changed.
 
+Where the channel publishes a backport build of a frozen release (`packages/<channel>/`,
+docs/backports.md), the pins of that release move to the build, with its hashes, and the
+resolution names the channel's own index, which the written files carry.
+
 `resolve(channel, interpreters)` returns a `ChannelResolution` (nothing written);
 `constraints_writer.write_constraints(resolution, out_dir)` writes every file atomically, or none.
 """
@@ -18,9 +22,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
-
+from . import _layout as layout
 from . import index
 from ._exceptions import AdvisoryDatabaseError, ResolutionError
 from .admission import Admission, admission_lines
@@ -51,6 +55,19 @@ class ChannelResolution:
     platform_pins: list[Pin] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     admissions: list[Admission] = field(default_factory=list)  # what the status and holds let in (admission.py)
+    index_url: str | None = None  # the channel's own index, when a pin is one of its backport builds
+
+
+Builds = Mapping[str, tuple[str, str, Sequence[str]]]  # package -> (frozen release, build version, sha256s)
+
+
+def to_builds(result: PythonResult, builds: Builds) -> PythonResult:
+    """The result with every pin of a backported frozen release moved to its build."""
+    from .backports._index import move_pins
+
+    if builds:
+        result.resolution = Resolution(result.python, {p.name: p for p in move_pins(result.resolution.pins.values(), builds)})
+    return result
 
 
 def check_index(channel: Channel, log: Log) -> None:
@@ -243,6 +260,8 @@ def resolve(
     previous: Sequence[Pin] | None = None,
     universal: bool = True,
     reference: str = "changed",
+    builds: Builds | None = None,
+    index_url: str | None = None,
 ) -> ChannelResolution:
     """Resolve the channel on each supported Python and merge; writes nothing.
 
@@ -251,10 +270,16 @@ def resolve(
     no `previous`: every Python); without `uv`, pip-tools resolves every Python.
     `universal`: add what only other platforms need (uv --universal).
     What the channel's status and holds let in (admission.py) is added to the series
-    constraints; a security-only channel needs the advisories (default: the repository's)."""
+    constraints; a security-only channel needs the advisories (default: the repository's).
+    `builds` (default: the channel's published ones, backports.channel_builds) replace the pins
+    of their frozen releases; `index_url` (default: the channel's index on the site) serves them."""
     if reference not in ("changed", "all"):
         raise ValueError(f"reference must be 'changed' or 'all', not {reference!r}")
     check_index(channel, log)
+    if builds is None:
+        from .backports._published import channel_builds
+
+        builds = channel_builds(channel.name)
     pythons = list(channel.pythons)
     if channel.status == "security-only" and advisories is None:
         from .audit import default_advisory_dirs, load_advisories
@@ -272,15 +297,15 @@ def resolve(
     def one(python: str) -> PythonResult:
         interpreter = interpreters[python]
         if uv is None:
-            return compile_python(channel, interpreter, tools_root, log, admissions[python])
-        fast = compile_python_uv(channel, interpreter, uv, log, admissions[python])
+            return to_builds(compile_python(channel, interpreter, tools_root, log, admissions[python]), builds)
+        fast = to_builds(compile_python_uv(channel, interpreter, uv, log, admissions[python]), builds)
         if reference == "changed" and previous is not None:
             # the merged file pins every package on every Python: compare what uv resolved
             before = {n: p.version for n, p in pins_for(previous, python).items()}
             if all(before.get(n) == v for n, v in _versions(fast.resolution.pins).items()):
                 fast.cross_check = "unchanged since the previous constraints"
                 return fast
-        checked = compile_python(channel, interpreter, tools_root, log, admissions[python])
+        checked = to_builds(compile_python(channel, interpreter, tools_root, log, admissions[python]), builds)
         disagreement = _disagreement(fast, checked)
         checked.cross_check = f"uv and pip-tools disagree: {disagreement}; pip-tools' pins are used" if disagreement else "uv and pip-tools agree"
         checked.seconds += fast.seconds
@@ -305,6 +330,25 @@ def resolve(
                 "other platforms: " + ", ".join(f"{p.name}=={p.version} ; {p.marker}" for p in platform_pins)
             )
     check_series(channel, results, platform_pins)
+    resolution = assemble(channel, results, platform_pins, builds, index_url, notes, admitted)
+    if resolution.index_url:
+        log(resolution.notes[-1])
+    return resolution
+
+
+def assemble(
+    channel: Channel, results: Sequence[PythonResult], platform_pins: Sequence[Pin], builds: Builds,
+    index_url: str | None = None, notes: Sequence[str] = (), admissions: Sequence[Admission] = (),
+) -> ChannelResolution:  # fmt: skip
+    """The per-Python results (their pins already moved to the builds, `to_builds`) merged into the
+    channel's resolution; when a pin is one of the channel's builds, the resolution names the
+    channel's index (`index_url`, default: the one on the site) and says so in a note."""
     merged = merge([r.resolution for r in results], platform_pins)
     exact = merge([r.resolution for r in results], platform_pins, fill=False)
-    return ChannelResolution(channel, results, merged, exact, platform_pins, notes, admitted)
+    moved = sorted({(p.name, v[0], p.version) for p in merged if (v := builds.get(p.name)) and p.version == v[1]})
+    notes = list(notes)
+    url = None
+    if moved:
+        url = index_url or layout.channel_index_url(channel.name)
+        notes.append("backport builds: " + ", ".join(f"{n} {r} -> {b}" for n, r, b in moved) + f" (served by {url})")
+    return ChannelResolution(channel, list(results), merged, exact, list(platform_pins), notes, list(admissions), url)

@@ -438,9 +438,51 @@ def test_backport_pending_then_patch_missing_then_built(tmp_path: Path, db):
     (tmp_path / patch).write_text("--- a/src/werkzeug/formparser.py\n+++ b/src/werkzeug/formparser.py\n")
     (ready,) = audit(named, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY).findings
     assert ready.status == "pending" and "ready: build 3.0.3+lts2024.1" in ready.note and ready.backport_pending
-    built = audit(named, parse_pins("werkzeug==3.0.3+lts2024.1\n"), db, BEFORE_EXPIRY)
+    unpublished = audit(named, parse_pins("werkzeug==3.0.3+lts2024.1\n"), db, BEFORE_EXPIRY)
+    assert [f.status for f in unpublished.findings] == ["decision-invalid"] and unpublished.exit_code == 1
+    assert "packages/2024/ publishes no such build" in unpublished.findings[0].note
+
+
+def publish_record(root: Path, package: str, version: str, advisories: list[str]) -> Path:
+    """A backport build's record in `<root>/packages/2024/` (what backport publish writes), with its SHA256SUMS."""
+    import hashlib
+
+    folder = root / "packages" / "2024"
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {
+        "schema": "flask-lts-backport/1", "channel": "2024", "package": package, "version": version,
+        "release": version.split("+")[0], "published": "2025-01-10", "files": [], "gate": {"3.11": {}},
+        "patches": [{"advisory": a, "aliases": [], "name": f"{a}.patch", "file": f"{package}-{version}.{a}.patch",
+                     "fixed_upstream": "3.0.6", "sha256": "ab" * 32} for a in advisories],
+    }  # fmt: skip
+    (folder / f"{package}-{version}.json").write_text(json.dumps(record))
+    for a in advisories:
+        (folder / f"{package}-{version}.{a}.patch").write_text(f"the fix of {a}\n")
+    sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(folder.iterdir()) if p.name != "SHA256SUMS")
+    (folder / "SHA256SUMS").write_text(sums)
+    return folder
+
+
+def test_backported_only_when_the_pin_is_a_published_build_carrying_the_fix(tmp_path: Path, db):
+    patch = f"channels/2024/patches/werkzeug/{Q34M}.patch"
+    channel = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "backport", version="3.0.3+lts2024.1", patch=patch)))
+    (tmp_path / patch).parent.mkdir(parents=True)
+    (tmp_path / patch).write_text("--- a/src/werkzeug/formparser.py\n+++ b/src/werkzeug/formparser.py\n")
+
+    publish_record(tmp_path, "werkzeug", "3.0.3+lts2024.1", ["GHSA-0000-0000-0000"])
+    (other,) = audit(channel, parse_pins("werkzeug==3.0.3+lts2024.1\n"), db, BEFORE_EXPIRY).findings
+    assert other.status == "decision-invalid"
+    assert other.note.startswith(f"the build 3.0.3+lts2024.1 carries no patch for {Q34M} (its patches: GHSA-0000-0000-0000)")
+
+    publish_record(tmp_path, "werkzeug", "3.0.3+lts2024.1", [Q34M])
+    (waiting,) = audit(channel, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY).findings
+    assert waiting.status == "pending" and waiting.blocking
+    assert waiting.note == f"build 3.0.3+lts2024.1 is published (packages/2024/) with patch {Q34M}.patch: make refresh CHANNEL=2024 pins it"
+    built = audit(channel, parse_pins("werkzeug==3.0.3+lts2024.1\n"), db, BEFORE_EXPIRY)
     # the local build is still inside the advisory's range: the decision is what clears it
     assert [f.status for f in built.findings] == ["backported"] and built.exit_code == 0
+    assert built.findings[0].note == f"patch {Q34M}.patch in 3.0.3+lts2024.1 (packages/2024/werkzeug-3.0.3+lts2024.1.json)"
+    assert [s.state for s in built.decisions] == ["active"]
 
 
 def test_exception_is_pending_until_the_series_moves(tmp_path: Path, db):
@@ -514,8 +556,20 @@ def test_archive_refuses_a_new_serial_while_the_audit_fails_and_writes_nothing(t
     patch.write_text("a patch\n")
     built = load_channel(channel_in_repo(tmp_path, decision(Q34M, "werkzeug", "backport", version="3.0.3+lts2024.1",
                                                             patch=str(patch.relative_to(tmp_path)))))
-    outcome = archive_serial(built, constraints, archive, advisories=db, today=BEFORE_EXPIRY)
-    assert outcome.state == "published" and (archive / "2024" / "2024.0" / "SHA256SUMS").is_file()
+    with pytest.raises(AuditGateError):  # pinned, but no such build is published
+        archive_serial(built, constraints, archive, advisories=db, today=BEFORE_EXPIRY, packages_dir=tmp_path / "packages")
+    publish_record(tmp_path, "werkzeug", "3.0.3+lts2024.1", [Q34M])
+    outcome = archive_serial(built, constraints, archive, advisories=db, today=BEFORE_EXPIRY, packages_dir=tmp_path / "packages")
+    serial = archive / "2024" / "2024.0"
+    assert outcome.state == "published" and (serial / "SHA256SUMS").is_file()
+    # the serial carries what users need to know about the build it pins: the OpenVEX statement and the patch
+    assert (serial / f"werkzeug-3.0.3+lts2024.1.{Q34M}.patch").read_text() == f"the fix of {Q34M}\n"
+    vex = json.loads((serial / "vex.json").read_text())
+    assert vex["@id"] == "https://flask-lts.github.io/flask-lts/2024/2024.0/vex.json"
+    assert [(st["vulnerability"]["name"], st["status"]) for st in vex["statements"]] == [(Q34M, "fixed")]
+    assert {"vex.json", f"werkzeug-3.0.3+lts2024.1.{Q34M}.patch"} <= set((serial / "SHA256SUMS").read_text().split())
+    # archiving again is a no-op; the site's check of the serial passes with the same files
+    assert archive_serial(built, constraints, archive, check=True, packages_dir=tmp_path / "packages").state == "unchanged"
 
 
 def test_cli_archive_refuses_with_one_line_naming_the_channel_and_make_audit(tmp_path: Path):
@@ -582,4 +636,5 @@ def test_the_changelog_entry_of_a_refresh_names_the_decision_it_carries_out(tmp_
     assert entry.splitlines()[2:] == [
         "- werkzeug 3.0.3 -> 3.0.3+lts2024.1",
         f"  - backport of {Q34M} (decided 2025-01-01): test",
+        "  - served by the channel's own index; its patches, record and OpenVEX statement are published with the serial",
     ]

@@ -19,6 +19,7 @@ from conftest import ROOT
 from flask_lts_tools import docker
 from flask_lts_tools._cli import dockerfiles
 from flask_lts_tools.channel import load_channel, load_channels
+from flask_lts_tools._exceptions import DockerfileError
 from flask_lts_tools.constraints import Pin, read_pins
 
 CHANNELS = load_channels(ROOT / "channels")
@@ -376,3 +377,39 @@ def test_workflow_builds_the_bake_file_on_release_and_its_make_targets_exist():
     for target in re.findall(r"\bmake ([a-z][a-z-]*)", commands):
         proc = subprocess.run(["make", "-n", target, "PYTHON_TOOLKIT=python3"], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, f"make {target}: {proc.stderr}"
+
+
+def test_core_lock_of_a_channel_pinning_its_backport_build_names_its_index(tmp_path: Path):
+    """The image installs its core with `--require-hashes -r core-hashes.txt`: pinned to the channel's
+    Werkzeug build, the lock carries the build's hashes and the channel's index line (pip reads it)."""
+    from flask_lts_tools import backports
+    from flask_lts_tools.constraints import parse_pins
+    from flask_lts_tools.site._archive import current_files
+
+    channel = load_channel(ROOT / "channels" / "2024.toml")
+    builds = backports.channel_builds("2024", ROOT / "packages")
+    url = "https://flask-lts.github.io/flask-lts/2024/simple/"
+    for source in current_files(channel, ROOT / "constraints"):
+        target = tmp_path / source.relative_to(ROOT / "constraints")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(backports.with_index(backports.pin_builds(source.read_text(), builds), url))
+    for spec in docker.plan([channel], tmp_path, tmp_path):
+        assert spec.index_url == url
+        lock = docker.render_core_lock(spec)
+        assert [l for l in lock.splitlines() if l.startswith("-")] == [f"--extra-index-url {url}"]
+        (werkzeug,) = [p for p in parse_pins(lock) if p.name == "werkzeug"]
+        assert werkzeug.version == "3.0.6+lts2024.1"
+        assert set(werkzeug.hashes) == {f"sha256:{h}" for h in builds["werkzeug"][2]}
+    # the committed constraints name no index: neither do their locks
+    assert all(s.index_url is None and "--extra-index-url" not in docker.render_core_lock(s) for s in SPECS)
+
+
+def test_plain_and_hashed_files_naming_different_indexes_are_refused(tmp_path: Path):
+    channel = load_channel(ROOT / "channels" / "2024.toml")
+    shutil.copytree(ROOT / "constraints" / "2024", tmp_path / "2024")
+    plain = tmp_path / "2024" / "py3.12.txt"
+    plain.write_text("--extra-index-url https://example.org/2024/simple/\n" + plain.read_text())
+    hashed = tmp_path / "2024" / "py3.12-hashes.txt"
+    hashed.write_text("--extra-index-url https://flask-lts.github.io/flask-lts/2024/simple/\n" + hashed.read_text())
+    with pytest.raises(DockerfileError, match=r"name 2 indexes"):
+        docker.plan([channel], tmp_path, tmp_path)

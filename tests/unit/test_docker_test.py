@@ -14,7 +14,8 @@ import pytest
 
 from flask_lts_tools import docker_test
 from flask_lts_tools._cli import main as tools_main
-from flask_lts_tools._exceptions import DockerTestError, StandInError
+from flask_lts_tools._exceptions import BackportError, DockerTestError, StandInError
+from flask_lts_tools.backports._local import point_at, served_index
 from flask_lts_tools.channel import load_channel
 from flask_lts_tools.docker_test import Outcome
 from flask_lts_tools.stand_in import STAND_INS, StandIn
@@ -133,3 +134,35 @@ def test_a_derived_build_that_failed_after_the_probe_is_not_shown_as_passed():
     outcome.failures.append("derived image: the probe passed but the build exited 125")
     row = [line for line in docker_test.summary([outcome]).splitlines() if line.startswith("| 2024")][0]
     assert row.rstrip(" |").endswith("FAILED")
+
+
+def test_the_channel_index_is_served_and_the_copied_context_names_it(tmp_path: Path):
+    """With constraints pinning the channel's build, the builds reach the channel's index as the
+    site serves it (from packages/2024), and only the index line of the copied context changes."""
+    import urllib.request
+
+    from conftest import ROOT
+
+    context = tmp_path / "context"
+    (context / "docker" / "2024" / "py3.11").mkdir(parents=True)
+    site_line = "--extra-index-url https://flask-lts.github.io/flask-lts/2024/simple/\n"
+    lock = context / "docker" / "2024" / "py3.11" / "core-hashes.txt"
+    lock.write_text("# the lock\n" + site_line + "werkzeug==3.0.6+lts2024.1 \\\n    --hash=sha256:00\n")
+    plain = context / "constraints" / "2024" / "py3.11.txt"
+    plain.parent.mkdir(parents=True)
+    plain.write_text("flask==3.0.3\n")
+    with served_index("2024", ROOT / "packages", tmp_path / "site") as base:
+        assert base.startswith("http://127.0.0.1:")
+        page = urllib.request.urlopen(f"{base}2024/simple/werkzeug/", timeout=5).read().decode()
+        assert "werkzeug-3.0.6+lts2024.1-py3-none-any.whl" in page
+        wheel = urllib.request.urlopen(f"{base}2024/packages/werkzeug-3.0.6%2Blts2024.1-py3-none-any.whl", timeout=5).read()
+        assert len(wheel) == (ROOT / "packages" / "2024" / "werkzeug-3.0.6+lts2024.1-py3-none-any.whl").stat().st_size
+        assert point_at(context, "2024", base) == ["https://flask-lts.github.io/flask-lts/2024/simple/"]
+    assert lock.read_text() == "# the lock\n" + f"--extra-index-url {base}2024/simple/\n" + "werkzeug==3.0.6+lts2024.1 \\\n    --hash=sha256:00\n"
+    assert plain.read_text() == "flask==3.0.3\n"
+
+
+def test_a_channel_without_published_builds_cannot_serve_an_index(tmp_path: Path):
+    with pytest.raises(BackportError, match=r"no published builds, but the channel's constraints name its index"):
+        with served_index("2026", tmp_path / "packages", tmp_path / "site"):
+            pass

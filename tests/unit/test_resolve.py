@@ -21,13 +21,17 @@ from flask_lts_tools._exceptions import ConstraintsError, ResolutionError
 from flask_lts_tools.channel import Channel, load_channel
 from flask_lts_tools.constraints import Pin, Resolution, merge, read_pins
 from flask_lts_tools.pythons import Interpreter
+from flask_lts_tools import backports
 from flask_lts_tools.resolve import (
     ChannelResolution,
     PythonResult,
     _conflict_summary,
+    assemble,
     check_series,
+    to_builds,
 )
-from flask_lts_tools.constraints_writer import constraint_files, write_constraints
+from flask_lts_tools.constraints import parse_pins
+from flask_lts_tools.constraints_writer import check_options, constraint_files, write_constraints
 
 COMMITTED = ROOT / "constraints"
 
@@ -268,3 +272,81 @@ def test_conflict_summary_without_a_conflict_keeps_the_last_lines(tmp_path):
     assert "no-such-package" in summary
     assert "WARNING: Location" not in summary
     assert len(summary.split(" | ")) <= 6
+
+
+# -- backport builds ---------------------------------------------------------------------------
+
+BUILDS = backports.channel_builds("2024", ROOT / "packages")
+
+
+def moved_2024(index_url: str | None = None) -> ChannelResolution:
+    """The committed 2024 resolution with the channel's published Werkzeug build, as resolve() makes it."""
+    resolution = committed_2024()
+    results = [to_builds(r, BUILDS) for r in resolution.results]
+    return assemble(resolution.channel, results, resolution.platform_pins, BUILDS, index_url)
+
+
+def test_the_published_werkzeug_build_is_what_the_2024_constraints_would_pin():
+    assert BUILDS == {"werkzeug": ("3.0.6", "3.0.6+lts2024.1", [
+        "770c5733222ec3069080700cb68c9fc7ce5099e3713ff62a27481ec19e0b77ae",
+        "76b21844a9ed5f2a39d60201d1936a169b5417f3bb52d2bf0c38860658962407",
+    ])}  # fmt: skip
+
+
+def test_constraints_pin_the_build_with_its_hashes_and_name_the_channel_index(tmp_path: Path):
+    resolution = moved_2024()
+    assert resolution.index_url == "https://flask-lts.github.io/flask-lts/2024/simple/"
+    assert resolution.notes[-1] == "backport builds: werkzeug 3.0.6 -> 3.0.6+lts2024.1 (served by https://flask-lts.github.io/flask-lts/2024/simple/)"
+    files = constraint_files(resolution, tmp_path, dt.date(2031, 1, 1))
+    assert len(files) == 2 + 2 * len(resolution.channel.pythons)
+    build_hashes = {f"sha256:{h}" for h in BUILDS["werkzeug"][2]}
+    for path, text in files.items():
+        lines = text.splitlines()
+        # after the header, before the pins: exactly one option line, the channel's own index
+        assert [l for l in lines if l.startswith("-")] == ["--extra-index-url https://flask-lts.github.io/flask-lts/2024/simple/"], path
+        first_pin = next(i for i, l in enumerate(lines) if l and not l.startswith(("#", "-")))
+        assert lines.index("--extra-index-url https://flask-lts.github.io/flask-lts/2024/simple/") < first_pin
+        assert all(l.startswith("#") for l in lines[:lines.index("--extra-index-url https://flask-lts.github.io/flask-lts/2024/simple/")])
+        pins = {p.name: p for p in parse_pins(text, str(path)) if p.name == "werkzeug"}
+        assert [p.version for p in parse_pins(text) if p.name == "werkzeug"] == ["3.0.6+lts2024.1"], path
+        if "hashes" in path.name:
+            assert set(pins["werkzeug"].hashes) == build_hashes, path
+        assert "werkzeug==3.0.6\n" not in text and "werkzeug==3.0.6 " not in text
+    # every other pin is the committed one
+    committed = {(p.name, str(p.marker)): p.version for p in read_pins(COMMITTED / "flask-lts-2024.txt")}
+    moved = {(p.name, str(p.marker)): p.version for p in read_pins_text(files[tmp_path / "flask-lts-2024.txt"])}
+    assert {k: v for k, v in committed.items() if v != moved.get(k)} == {("werkzeug", "None"): "3.0.6"}
+
+
+def read_pins_text(text: str) -> list[Pin]:
+    return parse_pins(text)
+
+
+def test_without_builds_nothing_moves_and_no_index_is_named(out_dir):
+    resolution = committed_2024()
+    results = [to_builds(r, {}) for r in resolution.results]
+    plain = assemble(resolution.channel, results, resolution.platform_pins, {})
+    assert plain.index_url is None
+    files = constraint_files(plain, out_dir, dt.date(2031, 1, 1))
+    assert all("--extra-index-url" not in text for text in files.values())
+
+
+def test_a_published_file_names_no_index_but_the_channels_own(tmp_path: Path):
+    with pytest.raises(ConstraintsError, match=r"'file:///srv/simple/2024/simple/' is not a channel index URL"):
+        constraint_files(moved_2024("file:///srv/simple/2024/simple/"), tmp_path)
+    with pytest.raises(ConstraintsError, match=r"is not a channel index URL \(http\(s\)://…/2024/simple/\)"):
+        constraint_files(moved_2024("https://example.org/2026/simple/"), tmp_path)
+    local = constraint_files(moved_2024("http://127.0.0.1:8000/2024/simple/"), tmp_path)  # a candidate served locally
+    assert all("--extra-index-url http://127.0.0.1:8000/2024/simple/\n" in text for text in local.values())
+    text = "# header\n--extra-index-url https://flask-lts.github.io/flask-lts/2024/simple/\n--find-links /opt/wheels\nflask==3.0.3\n"
+    with pytest.raises(ConstraintsError, match=r"^f:3: option line '--find-links /opt/wheels' must not be published"):
+        check_options(text, "2024", "https://flask-lts.github.io/flask-lts/2024/simple/", "f")
+    with pytest.raises(ConstraintsError, match=r"^f:2: option line '--extra-index-url https://flask-lts.github.io/flask-lts/2024/simple/'"):
+        check_options(text, "2024", None, "f")  # no build pinned: no index either
+
+
+def test_a_rerun_with_the_build_is_byte_identical(tmp_path: Path):
+    first = constraint_files(moved_2024(), tmp_path, dt.date(2031, 1, 1))
+    write_constraints(moved_2024(), tmp_path, dt.date(2031, 1, 1))
+    again = constraint_files(moved_2024(), tmp_path, dt.date(2032, 6, 1))
+    assert again == first

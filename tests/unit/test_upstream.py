@@ -404,3 +404,24 @@ def test_import_requirements_must_be_requirements():
     with pytest.raises(UpstreamError, match="import-requirements nose: 'nose >' is not a requirement"):
         parse_catalogue({"defaults": {"import-requirements": {"nose": "nose >"}}}, "upstream.toml")
     assert load_catalogue(CATALOGUE).import_requirements["semantic_version"] == "semantic-version"
+
+
+def test_a_backport_builds_sdist_comes_from_the_channels_published_folder(tmp_path: Path):
+    """The public index never has `3.0.6+lts2024.1`: verify's upstream stage runs the build's own
+    suite from the patched sdist that packages/2024 publishes, checked against the build's record."""
+    import shutil
+
+    from conftest import ROOT
+    from flask_lts_tools.verify.stages.upstream.sdist import backport_sdist, fetch_sdist
+
+    found = fetch_sdist("werkzeug", "3.0.6+lts2024.1", tmp_path / "cache")
+    assert found.path.read_bytes() == (ROOT / "packages" / "2024" / "werkzeug-3.0.6+lts2024.1.tar.gz").read_bytes()
+    assert not (tmp_path / "cache").exists()  # nothing fetched
+    assert found.uploaded == _dt.datetime(2024, 10, 25, 18, 52, 31, tzinfo=_dt.timezone.utc)  # the frozen release's era
+    with pytest.raises(UpstreamError, match=r"werkzeug 3\.0\.6\+lts2024\.9 is a local build that no channel publishes"):
+        backport_sdist("werkzeug", "3.0.6+lts2024.9", ROOT / "packages")
+    shutil.copytree(ROOT / "packages", tmp_path / "packages")
+    sdist = tmp_path / "packages" / "2024" / "werkzeug-3.0.6+lts2024.1.tar.gz"
+    sdist.write_bytes(sdist.read_bytes() + b"\0")
+    with pytest.raises(UpstreamError, match=r"does not match .*SHA256SUMS; published builds never change"):
+        backport_sdist("werkzeug", "3.0.6+lts2024.1", tmp_path / "packages")

@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         if name == "constraints":
             p.add_argument("--constraints-dir", type=Path, default=layout.CONSTRAINTS)
             p.add_argument("--out", type=Path, required=True, help="folder for the moved files (the same layout as constraints/)")
-            p.add_argument("--base-url", default="https://flask-lts.github.io/flask-lts/",
+            p.add_argument("--base-url", default=layout.SITE_URL,
                            help="the site's URL; the files name <base-url><channel>/simple/ as their extra index")
         else:
             p.add_argument("--constraints-dir", type=Path, default=layout.CONSTRAINTS)

@@ -92,7 +92,31 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
         return 0
     new_channel = refresh_plan.new_channel
 
+    import contextlib
+    import tempfile
+
+    served = contextlib.ExitStack()
+    bases: list[str] = []
+
+    def candidate_index(path: Path) -> None:
+        """A candidate pinning the channel's backport builds installs them from the channel's index as
+        the site will serve it, here, before the site is deployed: served once, the staged copy pointed at it."""
+        from ..backports._local import point_at, served_index
+        from ..constraints import index_urls
+
+        if not index_urls(path.read_text(encoding="utf-8")):
+            return
+        if not bases:
+            site = Path(served.enter_context(tempfile.TemporaryDirectory(prefix=f"flask-lts-index-{channel.name}-")))
+            bases.append(served.enter_context(served_index(channel.name, layout.PACKAGES, site)))
+        replaced = point_at(path.parent, channel.name, bases[0])
+        log(f"the candidate's index {', '.join(replaced)} is served from {layout.packages_folder(channel.name)} on {bases[0]}")
+
     def verify_candidate(path: Path) -> list[dict]:
+        candidate_index(path)
+        return _verify(path)
+
+    def _verify(path: Path) -> list[dict]:
         import json
 
         pinned = load_set(path, new_channel, name=f"{channel.name}-candidate")
@@ -119,6 +143,7 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
             log(f"no canaries apply to channel {channel.name} (registry {args.registry})")
             return []
         options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
+        candidate_index(path)
         changed = {c.package: (c.old, c.new) for c in current_plan.changes}
         outcome = gate(canaries, new_channel, path, current, interpreters[canary_python], options, args.jobs, progress, changed)
         gate_runs.append(outcome.run)
@@ -143,44 +168,44 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
             log(f"upstream suites: hold {hold.package} at {hold.held_at}, refusing {hold.refused} ({', '.join(hold.canaries)})")
         return holds, blocking
 
-    gate_runs: list = []
-    holds: list[Hold] = []
-    current_plan = refresh_plan
-    for round_ in range(1, MAX_HOLD_ROUNDS + 1):
-        current_plan.holds = list(holds)
-        written = apply(
-            current_plan, args.constraints_dir, verify_candidate, docker_root=Path("."), check_canaries=check_canaries,
-            judge_failures=judge_failures,
-        )  # fmt: skip
-        if written:
-            for path in written:
-                progress(f"wrote {path}")
-            progress(f"channel {channel.name} is now serial {new_channel.version}" + (f" ({len(holds)} release(s) held)" if holds else ""))
-            if gate_runs and args.constraints_dir.resolve() == layout.CONSTRAINTS.resolve():
-                # the gate's last run is the new serial's canary report: same pins, same Python
-                run = gate_runs[-1]
-                run.set_name, run.serial = channel.name, new_channel.version
-                run.source = str(layout.constraints_file(channel.name, args.constraints_dir))
-                report = write_run(
-                    run, layout.canary_report_file(channel.name, canary_python, args.reports_dir),
-                    layout.canary_summary_file(channel.name, canary_python, args.reports_dir),
-                )  # fmt: skip
-                progress(f"wrote {report} (the canaries of serial {new_channel.version})")
-            return 0
-        holds += current_plan.found_holds
-        held_channel = dataclasses.replace(channel, held=channel.held + tuple(holds))
-        log(f"round {round_}: {len(current_plan.found_holds)} new hold(s); resolving again without the refused release(s)")
-        current_plan = plan(
-            held_channel, current, interpreters, args.tools_dir, Path(uv_bin()), advisories, log, jobs=args.jobs,
-            universal=not args.no_universal, quick=not args.full, api_diff=args.api_diff, api_cache=args.api_cache,
-        )  # fmt: skip
-        print(changes_table(current_plan))
-        if not current_plan.changes:
+    with served:  # the channel's index, while a candidate may install from it
+        gate_runs: list = []
+        holds: list[Hold] = []
+        current_plan = refresh_plan
+        for round_ in range(1, MAX_HOLD_ROUNDS + 1):
             current_plan.holds = list(holds)
-            for path in write_holds_only(current_plan):
-                progress(f"wrote {path} (every new release is held; the pins and the serial stay)")
-            return 0
-    raise RefreshError(f"channel {channel.name}: still regressing canaries after {MAX_HOLD_ROUNDS} rounds of holds; nothing was written")
-
+            written = apply(
+                current_plan, args.constraints_dir, verify_candidate, docker_root=Path("."), check_canaries=check_canaries,
+                judge_failures=judge_failures,
+            )  # fmt: skip
+            if written:
+                for path in written:
+                    progress(f"wrote {path}")
+                progress(f"channel {channel.name} is now serial {new_channel.version}" + (f" ({len(holds)} release(s) held)" if holds else ""))
+                if gate_runs and args.constraints_dir.resolve() == layout.CONSTRAINTS.resolve():
+                    # the gate's last run is the new serial's canary report: same pins, same Python
+                    run = gate_runs[-1]
+                    run.set_name, run.serial = channel.name, new_channel.version
+                    run.source = str(layout.constraints_file(channel.name, args.constraints_dir))
+                    report = write_run(
+                        run, layout.canary_report_file(channel.name, canary_python, args.reports_dir),
+                        layout.canary_summary_file(channel.name, canary_python, args.reports_dir),
+                    )  # fmt: skip
+                    progress(f"wrote {report} (the canaries of serial {new_channel.version})")
+                return 0
+            holds += current_plan.found_holds
+            held_channel = dataclasses.replace(channel, held=channel.held + tuple(holds))
+            log(f"round {round_}: {len(current_plan.found_holds)} new hold(s); resolving again without the refused release(s)")
+            current_plan = plan(
+                held_channel, current, interpreters, args.tools_dir, Path(uv_bin()), advisories, log, jobs=args.jobs,
+                universal=not args.no_universal, quick=not args.full, api_diff=args.api_diff, api_cache=args.api_cache,
+            )  # fmt: skip
+            print(changes_table(current_plan))
+            if not current_plan.changes:
+                current_plan.holds = list(holds)
+                for path in write_holds_only(current_plan):
+                    progress(f"wrote {path} (every new release is held; the pins and the serial stay)")
+                return 0
+        raise RefreshError(f"channel {channel.name}: still regressing canaries after {MAX_HOLD_ROUNDS} rounds of holds; nothing was written")
 
 MAX_HOLD_ROUNDS = 5

@@ -27,12 +27,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="where pip-tools (the reference) resolves again after uv: only Pythons whose pins changed (default) or all",
     )  # fmt: skip
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the files would change")
+    p.add_argument("--packages-dir", type=Path, default=layout.PACKAGES,
+                   help="the channels' published backport builds: pins of their frozen releases move to them (docs/backports.md)")
+    p.add_argument("--base-url", default=layout.SITE_URL,
+                   help="the site whose <channel>/simple/ serves those builds; the files name it (default: %(default)s)")
     p.set_defaults(func=command)
 
 
 def command(args: argparse.Namespace) -> int:
     from ..pythons import parse_python_options, require_interpreters
     from ..constraints_writer import stale_constraint_files, write_constraints
+    from ..backports._published import channel_builds
     from ..resolve import resolve
 
     progress = Progress()
@@ -55,6 +60,7 @@ def command(args: argparse.Namespace) -> int:
         resolution = resolve(
             channel, interpreters, args.tools_dir, uv, log, jobs=args.jobs,
             previous=previous, universal=not args.no_universal, reference=args.reference,
+            builds=channel_builds(channel.name, args.packages_dir), index_url=layout.channel_index_url(channel.name, args.base_url),
         )  # fmt: skip
         for note in resolution.notes:
             log(note)

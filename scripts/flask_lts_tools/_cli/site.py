@@ -14,7 +14,7 @@ from ..channel import find_channel_file, load_channel
 from ._common import channel_names
 from ._dates import iso_date
 
-DEFAULT_BASE_URL = "https://flask-lts.github.io/flask-lts/"
+DEFAULT_BASE_URL = layout.SITE_URL
 
 
 def _base_url(text: str) -> str:

@@ -15,25 +15,24 @@ import datetime as _dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .. import _layout as layout
 from .._exceptions import BackportError
-from .._files import atomic_write, sha256
+from .._files import atomic_write
 from ..channel import Channel
 from ._build import Build, build, read_staged, staging_folder
 from ._gate import GateResult, gate
-from ._index import openvex, pin_builds, purl, simple_index, with_index
+from ._published import CHECKSUMS, VEX, channel_builds, local_revision, pins_of, published_builds
+from ._index import move_pins, openvex, pin_builds, purl, simple_index, with_index
 from ._series import PackageBackports, Patch, load_backports, local_version
 
 __all__ = [
-    "Build", "GateResult", "PackageBackports", "Patch", "build", "gate", "load_backports", "local_version",
-    "openvex", "pin_builds", "pins_of", "published_builds", "publish", "purl", "read_gate", "read_staged", "simple_index",
+    "Build", "GateResult", "PackageBackports", "Patch", "build", "channel_builds", "gate", "load_backports", "local_version",
+    "local_revision", "move_pins", "openvex", "pin_builds", "pins_of", "published_builds", "publish", "purl", "read_gate", "read_staged", "serial_files", "simple_index",
     "site_files", "staging_folder", "with_index", "write_gate",
 ]  # fmt: skip
 
-CHECKSUMS = "SHA256SUMS"
-VEX = "vex.json"
 VEX_AUTHOR = "flask-lts maintainers"
 
 
@@ -90,22 +89,9 @@ def _record(backports: PackageBackports, built: Build, gates: Mapping[str, dict]
     }
 
 
-def published_builds(channel: str, packages_dir: Path = layout.PACKAGES) -> list[dict]:
-    """The records of every build published for a channel, checked against SHA256SUMS."""
-    folder = layout.packages_folder(channel, packages_dir)
-    if not folder.is_dir():
-        return []
-    sums = folder / CHECKSUMS
-    listed = dict(reversed(line.split("  ", 1)) for line in sums.read_text(encoding="utf-8").splitlines()) if sums.is_file() else {}
-    for name in sorted(p.name for p in folder.iterdir() if p.name != CHECKSUMS):
-        if name not in listed or sha256(folder / name) != listed[name]:
-            raise BackportError(f"{folder / name}: does not match {sums}; published builds never change, restore it from git")
-    return [json.loads((folder / n).read_text(encoding="utf-8")) for n in sorted(listed) if n.endswith(".json") and n != VEX]
-
-
 def publish(
     backports: PackageBackports, built: Build, channel: Channel, packages_dir: Path = layout.PACKAGES,
-    today: _dt.date | None = None, base_url: str = "https://flask-lts.github.io/flask-lts/",
+    today: _dt.date | None = None, base_url: str = layout.SITE_URL,
 ) -> list[Path]:  # fmt: skip
     """Copy a gated build into `packages/<channel>/` with its record, its patches, the channel's
     VEX document and SHA256SUMS. Refused (BackportError, nothing written) unless the gate passed
@@ -178,15 +164,18 @@ def site_files(channels: Sequence[str], packages_dir: Path = layout.PACKAGES) ->
     return out
 
 
-def pins_of(records: Sequence[dict]) -> dict[str, tuple[str, str, list[str]]]:
-    """What `pin_builds` needs from published records: package -> (release, build version, sha256s);
-    the newest revision of each package's build wins."""
-    out: dict[str, tuple[str, str, list[str]]] = {}
-    for r in sorted(records, key=lambda r: (r["package"], local_revision(r["version"]))):
-        out[r["package"]] = (r["release"], r["version"], [f["sha256"] for f in r["files"]])
+def serial_files(channel: str, pins: Iterable[tuple[str, str]], packages_dir: Path = layout.PACKAGES,
+                 base_url: str = layout.SITE_URL, serial: str = "") -> dict[str, bytes]:  # fmt: skip
+    """What a serial publishes beside its constraints about the backport builds it pins
+    (`pins`: (canonical name, version) pairs): `vex.json`, an OpenVEX document for exactly those
+    builds, and each build's patches, as published (`werkzeug-3.0.6+lts2024.1.<advisory>.patch`).
+    Byte-stable: made only from the builds' records, which never change. Empty without builds."""
+    wanted = set(pins)
+    records = [r for r in published_builds(channel, packages_dir) if (r["package"], r["version"]) in wanted]
+    if not records:
+        return {}
+    folder = layout.packages_folder(channel, packages_dir)
+    out = {p["file"]: (folder / p["file"]).read_bytes() for r in records for p in r["patches"]}
+    doc = openvex(channel, records, VEX_AUTHOR, f"{base_url}{channel}/{serial}/{VEX}" if serial else f"{base_url}{channel}/{VEX}")
+    out[VEX] = (json.dumps(doc, indent=2) + "\n").encode()
     return out
-
-
-def local_revision(version: str) -> int:
-    """The backport revision of a build version (`3.0.6+lts2024.3` -> 3)."""
-    return int(version.rpartition(".")[2])

@@ -17,11 +17,14 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import replace
 from email.parser import HeaderParser
 from typing import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+
+from ..constraints import Pin
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 OPENVEX_CONTEXT = "https://openvex.dev/ns/v0.2.0"
@@ -180,6 +183,18 @@ def pin_builds(text: str, builds: Mapping[str, tuple[str, str, Sequence[str]]]) 
         out.append(f"{match.group('name')}=={version}{rest}")
         i += 1
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def move_pins(pins: Iterable[Pin], builds: Mapping[str, tuple[str, str, Sequence[str]]]) -> list[Pin]:
+    """`pin_builds` on parsed pins (what the resolver holds before it writes): every pin of exactly
+    a backported package's frozen release becomes the build, with the build's hashes."""
+    out = []
+    for pin in pins:
+        build = builds.get(canonicalize_name(pin.name))
+        if build is not None and pin.version == build[0]:
+            pin = replace(pin, version=build[1], hashes=tuple(sorted(f"sha256:{h}" for h in build[2])))
+        out.append(pin)
+    return out
 
 
 def with_index(text: str, index_url: str) -> str:

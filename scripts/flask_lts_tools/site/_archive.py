@@ -1,7 +1,8 @@
 """The published archive: `published/<channel>/<version>/`, one folder per serial, never rewritten.
 
 `archive_serial(channel, constraints_dir, archive_dir)` copies a channel's current constraints
-files into the folder of its serial, with a SHA256SUMS file, when that serial is not
+files into the folder of its serial (with an OpenVEX `vex.json` and the patches of the
+backport builds it pins, docs/backports.md), with a SHA256SUMS file, when that serial is not
 there yet, and refuses when it is there with other bytes: a published serial is what
 users' `pip install -c <url>` lines point at, so it must never change under them.
 `read_archive(archive_dir)` lists every published serial and checks each folder against
@@ -50,7 +51,8 @@ class PublishedSerial:
 
     @property
     def files(self) -> list[str]:
-        """The constraints files of the serial (SHA256SUMS not included), sorted."""
+        """The files of the serial (SHA256SUMS not included), sorted: its constraints, and with
+        backport builds pinned, `vex.json` and their patches."""
         return sorted(self.digests)
 
     @property
@@ -100,6 +102,14 @@ def current_files(channel: Channel, constraints_dir: Path) -> dict[Path, str]:
             f"run make resolve CHANNEL={channel.name}"
         )
     return sources
+
+
+def backport_files(channel: Channel, merged: bytes, packages_dir: Path = layout.PACKAGES) -> dict[str, bytes]:
+    """The OpenVEX statement and the patches of the backport builds a serial's merged file pins."""
+    from ..backports import serial_files
+
+    pins = {(p.name, p.version) for p in parse_pins(merged.decode("utf-8"))}
+    return serial_files(channel.name, pins, packages_dir, serial=channel.version)
 
 
 def _check_header_serial(channel: Channel, path: Path, text: str) -> None:
@@ -188,9 +198,11 @@ def read_archive(archive_dir: Path) -> dict[str, list[PublishedSerial]]:
 
 def archive_serial(
     channel: Channel, constraints_dir: Path, archive_dir: Path, check: bool = False,
-    advisories: AdvisoryDatabase | None = None, today: _dt.date | None = None,
+    advisories: AdvisoryDatabase | None = None, today: _dt.date | None = None, packages_dir: Path = layout.PACKAGES,
 ) -> ArchiveOutcome:  # fmt: skip
-    """Copy the channel's current constraints into `archive_dir/<name>/<version>/`.
+    """Copy the channel's current constraints into `archive_dir/<name>/<version>/`, with, when
+    they pin backport builds of the channel (`packages_dir`), the serial's `vex.json` and the
+    builds' patches (backport_files).
 
     Nothing happens when that serial is already published with the same bytes.
     ArchiveError when it is published with other bytes, when a newer serial is already
@@ -202,6 +214,7 @@ def archive_serial(
     contents = {name: path.read_bytes() for path, name in sources.items()}
     for path, name in sources.items():
         _check_header_serial(channel, path, contents[name].decode("utf-8", "replace"))
+    extras = backport_files(channel, contents[merged_name(channel.name)], packages_dir)
     published = _channel_serials(archive_dir, channel.name)
     target = archive_dir / channel.name / channel.version
     existing = next((s for s in published if s.serial == channel.serial), None)
@@ -219,7 +232,15 @@ def archive_serial(
                     f"serial {channel.version} is published and never changes: bump serial in {channel.path} "
                     f"(make refresh does) or restore the file from {old}"
                 )
-        dropped = sorted(set(existing.digests) - set(contents))
+        for name, data in extras.items():
+            if existing.digests.get(name) != sha256(data):
+                raise ArchiveError(
+                    f"{existing.path / name}: serial {channel.version} is published "
+                    f"{'with other bytes' if name in existing.digests else 'without it'}; it comes from the backport "
+                    f"builds the serial pins ({layout.packages_folder(channel.name, packages_dir)}), which never change: "
+                    f"restore them from git, or bump serial in {channel.path}"
+                )
+        dropped = sorted(set(existing.digests) - set(contents) - set(extras))
         if dropped:
             raise ArchiveError(
                 f"{existing.path / dropped[0]}: published in serial {channel.version} but no longer in "
@@ -245,6 +266,7 @@ def archive_serial(
         pins = parse_pins(contents[merged_name(channel.name)].decode("utf-8"))
         report = audit(channel, pins, advisories, today or _dt.date.today(), constraints=merged_name(channel.name))
         refuse_unless_clean(report, f"archive serial {channel.version}")
+    contents.update(extras)
     _write_folder(target, {**contents, CHECKSUMS: checksums_text(contents).encode("utf-8")})
     return ArchiveOutcome(channel.name, channel.version, target, "published")
 

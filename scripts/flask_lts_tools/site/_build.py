@@ -159,7 +159,7 @@ def site_files(
         raise SiteError(f"{channels_dir}: no channel files (channels/<name>.toml)")
     for channel in channels:
         # The pages describe the channel's current serial: it must be published, unchanged.
-        archive_serial(channel, constraints_dir, archive_dir, check=True)
+        archive_serial(channel, constraints_dir, archive_dir, check=True, packages_dir=packages_dir)
     archive = read_archive(archive_dir)
     db = load_advisories(*advisory_dirs) if advisory_dirs else None
     views = [

@@ -28,7 +28,14 @@ class SdistFile:
 
 
 def fetch_sdist(name: str, version: str, cache: Path, timeout: float = index.TIMEOUT) -> SdistFile:
-    """The sdist of name==version from the index, cached and checked against the index's sha256."""
+    """The sdist of name==version from the index, cached and checked against the index's sha256;
+    a channel's backport build (a local version, `3.0.6+lts2024.1`) from its published folder
+    (`packages/<channel>/`), checked against the build's record: the public index never has it."""
+    try:
+        if Version(version).local is not None:
+            return backport_sdist(name, version)
+    except InvalidVersion:
+        pass
     try:
         release = index.project(name, timeout=timeout).releases.get(str(Version(version)))
     except InvalidVersion:
@@ -45,6 +52,36 @@ def fetch_sdist(name: str, version: str, cache: Path, timeout: float = index.TIM
     except FlaskLTSError as exc:
         raise UpstreamError(str(exc)) from None
     return SdistFile(target, entry.uploaded, entry.url)
+
+
+def backport_sdist(name: str, version: str, packages_dir: Path | None = None) -> SdistFile:
+    """The patched sdist of a published backport build (any channel's, `packages/*/`), checked
+    against its record's sha256. Its era (for the test tools) is the frozen release's: the
+    build's SOURCE_DATE_EPOCH is that release's sdist upload time."""
+    from .... import _layout as layout
+    from ...._files import sha256
+    from ....backports._published import published_builds
+
+    roots = [packages_dir] if packages_dir is not None else [layout.PACKAGES, layout.REPOSITORY_ROOT / layout.PACKAGES]
+    for root in roots:
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else ():
+            try:
+                records = published_builds(folder.name, root)
+            except FlaskLTSError as exc:
+                raise UpstreamError(f"{name} {version}: {exc}") from None
+            for record in records:
+                if record["package"] != name or record["version"] != version:
+                    continue
+                sdist = next((f for f in record["files"] if f["filename"].endswith(".tar.gz")), None)
+                if sdist is None:
+                    raise UpstreamError(f"{name} {version}: the build in {folder} has no sdist")
+                path = folder / sdist["filename"]
+                if sha256(path) != sdist["sha256"]:
+                    raise UpstreamError(f"{path}: sha256 differs from its record; published builds never change, restore it from git")
+                uploaded = _dt.datetime.fromtimestamp(int(record["source_date_epoch"]), tz=_dt.timezone.utc)
+                return SdistFile(path.resolve(), uploaded, str(path))
+    raise UpstreamError(f"{name} {version} is a local build that no channel publishes (packages/<channel>/); "
+                        "the package index never has local versions")
 
 
 class Sdist:
