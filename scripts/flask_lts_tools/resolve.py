@@ -267,14 +267,15 @@ def resolve(
 
     With `uv`, uv resolves every Python and pip-tools (the reference) resolves again
     each Python whose pins differ from `previous` (`reference="all"`: every Python;
-    no `previous`: every Python); without `uv`, pip-tools resolves every Python.
+    no `previous`: every Python; `"none"`: none, for what is never published); without
+    `uv`, pip-tools resolves every Python.
     `universal`: add what only other platforms need (uv --universal).
     What the channel's status and holds let in (admission.py) is added to the series
     constraints; a security-only channel needs the advisories (default: the repository's).
     `builds` (default: the channel's published ones, backports.channel_builds) replace the pins
     of their frozen releases; `index_url` (default: the channel's index on the site) serves them."""
-    if reference not in ("changed", "all"):
-        raise ValueError(f"reference must be 'changed' or 'all', not {reference!r}")
+    if reference not in ("changed", "all", "none"):
+        raise ValueError(f"reference must be 'changed', 'all' or 'none', not {reference!r}")
     check_index(channel, log)
     if builds is None:
         from .backports._published import channel_builds

@@ -75,14 +75,16 @@ def series_evidence(args: argparse.Namespace, channel_file: Path, progress: Prog
     with tempfile.TemporaryDirectory(prefix=f"flask-lts-new-{channel.name}-") as tmp:
         folder = Path(tmp)
         try:
-            resolution = resolve(channel, interpreters, args.tools_dir, Path(uv_bin()), progress.scoped(f"resolve {channel.name}"))
+            resolution = resolve(
+                channel, interpreters, args.tools_dir, Path(uv_bin()), progress.scoped(f"resolve {channel.name}"), reference="none",
+            )  # fmt: skip
         except FlaskLTSError as exc:
             raise FlaskLTSError(f"{channel_file}: the proposal does not resolve yet ({exc}); review it, then run the series check") from None
         write_constraints(resolution, folder)
         theirs = layout.constraints_file(other.name, layout.CONSTRAINTS)
         shutil.copy(theirs, layout.constraints_file(other.name, folder))
         series = argparse.Namespace(
-            channel=channel.name, against=other.name, python=args.canary_python, canary=args.canary,
+            channel=str(channel_file), against=str(other.path), python=args.canary_python, canary=args.canary,
             registry=layout.CANARIES, jobs=2, constraints_dir=folder, reports_dir=args.reports_dir,
             work_dir=layout.VERIFY_WORK, sdist_cache=layout.SDISTS, testtools_cache=layout.TESTTOOLS,
             channels_dir=channel_file.parent,
