@@ -300,6 +300,9 @@ def resolve(
         if uv is None:
             return to_builds(compile_python(channel, interpreter, tools_root, log, admissions[python]), builds)
         fast = to_builds(compile_python_uv(channel, interpreter, uv, log, admissions[python]), builds)
+        if reference == "none":  # evidence that is never published (a proposal's series check): uv alone
+            fast.cross_check = "not cross-checked (nothing is published from it)"
+            return fast
         if reference == "changed" and previous is not None:
             # the merged file pins every package on every Python: compare what uv resolved
             before = {n: p.version for n, p in pins_for(previous, python).items()}
