@@ -44,6 +44,10 @@ def command(args: argparse.Namespace) -> int:
         print(f"publish {channel.name}: {message}", file=sys.stderr, flush=True)
 
     def gate() -> None:  # a new serial goes out only when the channel's audit passes
+        if (layout.PUBLISHED / channel.name / channel.version).is_dir():
+            # archived already: its audit was checked when it was archived (site/_archive.py)
+            log(f"serial {channel.version} is in the archive; its audit was checked when it was archived")
+            return
         report = audit_channel(channel, None, args.advisories or [], _dt.date.today())
         refuse_unless_clean(report, f"publish flask-lts {version}")
 
