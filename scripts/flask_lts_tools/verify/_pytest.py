@@ -79,5 +79,7 @@ def _failure_text(message: str, body: str) -> str:
     message, body = message.strip(), body.strip()
     if message and message.lower() not in ("collection failure", "failed", "error"):
         return message
-    tail = "\n".join(body.splitlines()[-12:])
-    return f"{message}: {tail}" if message else tail
+    lines = [l for l in body.splitlines() if l.strip() and l.strip() not in ("Traceback:", "Traceback (most recent call last):")]
+    cause = next((l.strip()[1:].strip() for l in reversed(lines) if l.startswith("E ")), lines[-1].strip() if lines else "")
+    tail = "\n".join(lines[-12:])
+    return f"{message + ': ' if message else ''}{cause}\n{tail}"
