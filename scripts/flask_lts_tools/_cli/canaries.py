@@ -158,6 +158,7 @@ def series_command(args: argparse.Namespace) -> int:
     from .._output import markdown_table
     from ..canaries import load_canaries, run_canaries
     from ..canaries._series import series_culprit
+    from ..report import portable
     from ..constraints import pins_for, read_pins
     from ..pythons import require_interpreters
     from ..toolenv import uv_bin
@@ -213,9 +214,9 @@ def series_command(args: argparse.Namespace) -> int:
         "", table if rows else "No canary fails under this channel's series.", "",
     ])  # fmt: skip
     out = layout.canary_folder(channel.name, args.reports_dir)
-    atomic_write_many({
-        out / f"series-vs-{other.name}-py{python}.md": text,
-        out / f"series-vs-{other.name}-py{python}.json": json.dumps({"schema": "flask-lts-series-check/1", "channel": channel.name, "against": other.name, "python": python, "run": run.to_json(), "findings": findings}, indent=2) + "\n",
+    atomic_write_many({  # published reports carry no paths of this machine (report.portable)
+        out / f"series-vs-{other.name}-py{python}.md": portable(text),
+        out / f"series-vs-{other.name}-py{python}.json": portable(json.dumps({"schema": "flask-lts-series-check/1", "channel": channel.name, "against": other.name, "python": python, "run": run.to_json(), "findings": findings}, indent=2)) + "\n",
     })  # fmt: skip
     print(text)
     return 0
