@@ -30,9 +30,8 @@ from packaging.version import InvalidVersion, Version
 
 from .. import index
 from .._exceptions import CanaryError, PackageIndexError
-from .._toml import tomllib
 from ..channel import Channel
-from ._registry import Canary, load_canaries
+from ._registry import Canary, load_canaries, read_tables
 
 TEST_PATHS = re.compile(r"^[^/]+/(?:(?:src/)?[^/]+/)?(tests?|testing)/|^[^/]+/test_[^/]*\.py$|^[^/]+/tests?\.py$")
 
@@ -102,15 +101,7 @@ def load_rejected(path: Path, registry: Path | None = None) -> dict[str, Rejecte
     registry (by default the registry.toml beside the file): CanaryError names the file and the entry."""
     if not path.exists():
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CanaryError(f"{path}: cannot read the rejected candidates ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CanaryError(f"{path}: not valid TOML ({exc}); fix the file") from None
-    unknown = set(data) - {"rejected"}
-    if unknown:
-        raise CanaryError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; rejections are [rejected.<name>] tables")
+    data = read_tables(path, "rejected", "rejected candidates", "rejections")
     entries = data.get("rejected", {})
     if not isinstance(entries, Mapping):
         raise CanaryError(f"{path}: rejected must be tables, [rejected.<name>]")

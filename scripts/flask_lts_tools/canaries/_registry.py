@@ -108,17 +108,23 @@ def parse_canary(name: str, entry: Mapping, path: Path) -> Canary:
     )  # fmt: skip
 
 
-def load_canaries(path: Path = layout.CANARIES) -> list[Canary]:
-    """Every canary of the registry, in file order; CanaryError names the file and the entry."""
+def read_tables(path: Path, table: str, what: str, plural: str) -> dict:
+    """A registry-style TOML file that holds only [<table>.<name>] tables; CanaryError names the file."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CanaryError(f"{path}: cannot read the canary registry ({exc.strerror or exc})") from None
+        raise CanaryError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise CanaryError(f"{path}: not valid TOML ({exc}); fix the file") from None
-    unknown = set(data) - {"canary"}
+    unknown = set(data) - {table}
     if unknown:
-        raise CanaryError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; canaries are [canary.<name>] tables")
+        raise CanaryError(f"{path}: unknown table(s) {', '.join(sorted(unknown))}; {plural} are [{table}.<name>] tables")
+    return data
+
+
+def load_canaries(path: Path = layout.CANARIES) -> list[Canary]:
+    """Every canary of the registry, in file order; CanaryError names the file and the entry."""
+    data = read_tables(path, "canary", "canary registry", "canaries")
     return [parse_canary(name, entry, path) for name, entry in data.get("canary", {}).items()]
 
 
