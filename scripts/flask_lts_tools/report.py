@@ -101,6 +101,19 @@ def summary_markdown(reports: Sequence[dict]) -> str:
                 out.append(f"- py{python} {stage_name}: {where + ': ' if where else ''}{first[:300]}")
             if len(problems) > 60:
                 out.append(f"- … and {len(problems) - 60} more (see the JSON reports)")
+        not_counted = [
+            (r["python"], s["name"], p)
+            for r in group for s in r["stages"] for p in s.get("not_counted", [])
+        ]  # fmt: skip
+        if not_counted:
+            out += ["", "### Failing tests not counted as breaks (docs/verify.md, 'Failure classes'; STRICT=1 counts them)", ""]
+            out += ["| Python | stage | test | class | rule | message |", "|---|---|---|---|---|---|"]
+            for python, stage_name, p in not_counted[:60]:
+                where = " ".join(x for x in (p.get("package"), p.get("test")) if x)
+                first = p["message"].strip().splitlines()[0][:200].replace("|", "/") if p["message"].strip() else ""
+                out.append(f"| py{python} | {stage_name} | {where} | {p.get('kind')} | {p.get('rule') or ''} | {first} |")
+            if len(not_counted) > 60:
+                out.append(f"\n… and {len(not_counted) - 60} more (see the JSON reports)")
         # In the summary a warning is shown by its first line: group by what the reader sees.
         records = [
             WarningRecord(w["category"], w["message"].splitlines()[0][:160] if w["message"] else "", w["origin"], "", w["count"])

@@ -49,6 +49,8 @@ class CanaryResult:
     outside: dict[str, str] = field(default_factory=dict)  # its dependencies the channel does not pin
     known_failures: list[str] = field(default_factory=list)
     flaky: list[str] = field(default_factory=list)
+    # failing tests that are not breaks (test-harness, environment, spurious): listed, not counted
+    not_counted: list[dict] = field(default_factory=list)
     warnings: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -89,7 +91,11 @@ class CanaryRun:
         return "pass" if statuses else "skip"
 
     def to_json(self) -> dict:
-        return {"schema": SCHEMA, "status": self.status, **asdict(self)}
+        data = {"schema": SCHEMA, "status": self.status, **asdict(self)}
+        for canary in data["canaries"]:  # written only when there are some: older reports stay as they were
+            if not canary["not_counted"]:
+                del canary["not_counted"]
+        return data
 
 
 def _pip_conflict(text: str) -> str:
@@ -167,6 +173,7 @@ def run_canary(
     result.failing = [p.test for p in problems if p.test]
     result.problems = [{"message": p.message, **({"test": p.test} if p.test else {})} for p in problems]
     result.known_failures, result.flaky, result.notes = run.known_failures, run.flaky, run.notes
+    result.not_counted = run.not_counted
     if result.status == "skip":  # a canary that runs no test has not passed: say why, as an error
         result.status = "error"
         result.problems.insert(0, {"message": f"{canary.distribution}=={version}: no test ran: " + ("; ".join(run.notes) or "the suite collected nothing")})

@@ -21,6 +21,10 @@ class Problem:
     package: str | None = None
     module: str | None = None
     test: str | None = None
+    # A failing test's class (verify/_classify.py): break | test-harness | environment | spurious,
+    # and the rule that decided it ("" for a break no rule took out). None: not a test.
+    kind: str | None = None
+    rule: str = ""
 
 
 @dataclass
@@ -40,6 +44,9 @@ class StageResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[WarningRecord] = field(default_factory=list)
     details: dict = field(default_factory=dict)
+    # Failing tests that are not breaks (test-harness, environment, spurious): listed, not
+    # counted; --strict moves them into `problems`.
+    not_counted: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +66,14 @@ class VerifyResult:
 
     def to_json(self) -> dict:
         data = asdict(self)
+        for stage in data["stages"]:
+            if not stage["not_counted"]:
+                del stage["not_counted"]  # only when there are some: reports stay as compact as before
+            for problem in [*stage["problems"], *stage.get("not_counted", [])]:
+                if problem["kind"] is None:
+                    del problem["kind"]
+                if not problem["rule"]:
+                    del problem["rule"]
         data = {"schema": 1, "status": self.status, **data}
         return data
 

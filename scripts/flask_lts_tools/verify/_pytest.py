@@ -12,6 +12,7 @@ from typing import Sequence
 
 from .. import testtools, venvs
 from .._resources import WARNINGS_PLUGIN_DIR
+from ._classify import BREAK, classify, helper_names
 from ._context import Context
 from ._model import Problem, WarningRecord
 from ._warnings import collect_warnings
@@ -29,10 +30,12 @@ def install_test_tools(ctx: Context, requirements: Sequence[str]) -> None:
 
 def run_pytest(
     ctx: Context, directory: Path, label: str, extra: Sequence[str] = (), timeout: float = 1200,
-    targets: Sequence[str] = (),
+    targets: Sequence[str] = (), own: str = "",
 ) -> tuple[venvs.Outcome, list[Problem], dict, list[WarningRecord]]:  # fmt: skip
     """pytest in the target environment with our warnings plugin; (outcome, failures, counts, warnings).
-    `targets` (node ids relative to `directory`) narrow the run; by default all of `directory` runs."""
+    `targets` (node ids relative to `directory`) narrow the run; by default all of `directory` runs.
+    Each failure carries its class (`kind`, `rule`: verify/_classify.py); `own` is the
+    distribution whose suite this is (its testing helpers are the code under test's own)."""
     junit = ctx.workdir / f"{label}.junit.xml"
     warnings_file = ctx.workdir / f"{label}.warnings.json"
     for f in (junit, warnings_file):
@@ -57,6 +60,10 @@ def run_pytest(
     problems: list[Problem] = []
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if junit.exists():
+        where = _installed_roots(ctx)
+        helpers = helper_names(where, exclude=[own] if own else ())
+        provided = _provided_modules(where)
+        pins = [*ctx.installed, *ctx.pinned.for_python(ctx.python)]
         root = ET.parse(junit).getroot()
         for case in root.iter("testcase"):
             counts["tests"] += 1
@@ -66,11 +73,39 @@ def run_pytest(
                 if node is not None:
                     counts["failures" if kind == "failure" else "errors"] += 1
                     text = _failure_text(node.get("message") or "", node.text or "")
-                    problems.append(Problem(text[:1500], test=test_id))
+                    verdict = classify(node.text or node.get("message") or "", helpers, provided, pins)
+                    problems.append(Problem(text[:1500], test=test_id, kind=verdict.kind, rule=verdict.rule))
             if case.find("skipped") is not None:
                 counts["skipped"] += 1
     raw = json.loads(warnings_file.read_text()) if warnings_file.exists() else []
     return out, problems, counts, collect_warnings(raw)
+
+
+def _installed_roots(ctx: Context) -> list[Path]:
+    """Where the environment's installed code and the test tools beside it live."""
+    roots = [*ctx.env.path.glob("lib/python*/site-packages"), ctx.env.path / "Lib" / "site-packages"]
+    for pth in [p for r in roots if r.is_dir() for p in r.glob(testtools.PTH_NAME)]:
+        roots += [Path(line.strip()) for line in pth.read_text().splitlines() if line.strip() and not line.startswith(("#", "import"))]
+    return [r for r in roots if r.is_dir()]
+
+
+def _provided_modules(roots: Sequence[Path]) -> set[str]:
+    """Top-level module names importable from those folders."""
+    names = set()
+    for root in roots:
+        for entry in root.iterdir():
+            if entry.is_dir() and entry.name.isidentifier():
+                names.add(entry.name)
+            elif entry.suffix in (".py", ".so", ".pyd"):
+                names.add(entry.name.split(".")[0])
+    return names
+
+
+def split_counted(problems: Sequence[Problem], strict: bool) -> tuple[list[Problem], list[Problem]]:
+    """(problems that fail the stage, the failing tests that are listed but not counted).
+    Only breaks count, unless --strict; problems that are not tests always count."""
+    counted = [p for p in problems if strict or p.kind in (None, BREAK)]
+    return counted, [p for p in problems if p not in counted]
 
 
 def _failure_text(message: str, body: str) -> str:

@@ -16,7 +16,7 @@ from ... import testtools
 from ..._exceptions import FlaskLTSError, TestToolsError
 from .._context import Context
 from .._model import Problem, StageResult
-from .._pytest import install_test_tools, run_pytest
+from .._pytest import install_test_tools, run_pytest, split_counted
 from . import register
 
 
@@ -77,15 +77,16 @@ def stage_apps(ctx: Context) -> StageResult:
         shutil.copy2(path, directory / name)
     out, problems, counts, warnings = run_pytest(ctx, directory, "apps")
     testtools.remove(ctx.env)
+    problems, not_counted = split_counted(problems, ctx.options.strict)
     if out.returncode is None:
         problems.append(Problem("pytest timed out: " + out.tail(5)))
-    elif not problems and out.returncode not in (0,):
+    elif not problems and not not_counted and out.returncode not in (0,):
         problems.append(Problem(f"pytest exited {out.returncode}:\n" + out.tail()))
     result = StageResult(
         "apps", "fail" if problems else "pass", problems=problems, warnings=warnings,
-        details={"apps": [p.name for p in chosen], "skipped": skipped, **counts},
+        details={"apps": [p.name for p in chosen], "skipped": skipped, **counts}, not_counted=not_counted,
     )  # fmt: skip
-    for p in result.problems:
+    for p in [*result.problems, *result.not_counted]:
         if p.test:
             p.module = p.test.split("::")[0]
     return result

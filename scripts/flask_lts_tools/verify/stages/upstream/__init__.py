@@ -30,7 +30,8 @@ from ...._exceptions import TestToolsError, UpstreamError
 from ...._files import atomic_write
 from ..._context import Context
 from ..._model import Problem, StageResult, WarningRecord
-from ..._pytest import install_test_tools, run_pytest
+from ..._classify import SPURIOUS
+from ..._pytest import install_test_tools, run_pytest, split_counted
 from ..._warnings import merge_warnings
 from .. import register
 from .catalogue import Catalogue, KnownFailure, Suite, known_failures_for, load_catalogue, load_known_failures
@@ -76,6 +77,8 @@ class PackageRun:
     sdist_filters: list[str] = field(default_factory=list)
     ini: str = ""
     notes: list[str] = field(default_factory=list)
+    # failing tests that are not breaks: {"test", "kind", "rule", "message"} (verify/_classify.py)
+    not_counted: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = {k: v for k, v in self.__dict__.items() if v not in ("", [], None)}
@@ -170,18 +173,30 @@ def run_suite(
     args = [*suite.pytest_args]
     for k in applied:
         args += ["--deselect", k.test]
-    out, failures, counts, warnings = run_pytest(ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout)
+    out, failures, counts, warnings = run_pytest(ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout, own=suite.package)
     run.tests, run.failed, run.errors, run.skipped = counts["tests"], counts["failures"], counts["errors"], counts["skipped"]
     run.passed = run.tests - run.failed - run.errors - run.skipped
     problems = []
     for p in failures:
         classname, _, name = (p.test or "").rpartition("::")
-        problems.append(Problem(p.message, package=suite.package, test=node_id(directory, classname, name)))
+        problems.append(Problem(p.message, package=suite.package, test=node_id(directory, classname, name), kind=p.kind, rule=p.rule))
     if problems and out.returncode is not None:
+        first = {p.test: p for p in problems}
         problems = _rerun_failed(ctx, directory, suite, args, run, problems, own_filters)
+        problems += [
+            Problem(first[t].message, package=suite.package, test=t, kind=SPURIOUS, rule="passed when rerun alone") for t in run.flaky
+        ]  # fmt: skip
+    problems, others = split_counted(problems, ctx.options.strict)
+    run.not_counted = [
+        {"test": p.test, "kind": p.kind, "rule": p.rule, "message": p.message.strip().splitlines()[0][:300] if p.message.strip() else ""}
+        for p in others
+    ]  # fmt: skip
+    if run.not_counted:
+        kinds = sorted({p.kind or "" for p in others})
+        run.notes.append(f"{len(others)} failing test(s) not counted as breaks ({', '.join(kinds)}; --strict counts them)")
     if out.returncode is None:
         problems.append(Problem(f"pytest timed out after {suite.timeout:.0f}s:\n" + out.tail(10), package=suite.package))
-    elif not problems and out.returncode != 0 and not run.flaky and not run.sdist_filters:
+    elif not problems and out.returncode != 0 and not run.flaky and not run.sdist_filters and not run.not_counted:
         what = "collected no tests" if out.returncode == 5 else f"exited {out.returncode}"
         problems.append(Problem(f"pytest {what}:\n" + out.tail(), package=suite.package))
     if problems:
@@ -272,7 +287,7 @@ def _still_failing(
     """Node ids among `tests` that fail when run again (alone), or None if the run did not
     run exactly those tests."""
     again, still, counts, _ = run_pytest(
-        ctx, directory, f"upstream-{suite.package}-{label}", args, timeout=suite.timeout, targets=tests,
+        ctx, directory, f"upstream-{suite.package}-{label}", args, timeout=suite.timeout, targets=tests, own=suite.package,
     )  # fmt: skip
     if again.returncode is None or counts["tests"] != len(tests):
         return None
@@ -334,7 +349,11 @@ def run_upstream(ctx: Context) -> StageResult:
     status = "error" if "error" in statuses else "fail" if "fail" in statuses else "pass" if "pass" in statuses else "skip"
     totals = {k: sum(p.get(k, 0) for p in packages.values()) for k in ("tests", "passed", "failed", "errors", "skipped")}
     details = {"packages": packages, "not_run": not_run, **totals}
-    return StageResult("upstream", status, problems=problems, warnings=merge_warnings(warnings), details=details)
+    not_counted = [
+        Problem(n["message"], package=name, test=n["test"], kind=n["kind"], rule=n["rule"])
+        for name, p in packages.items() for n in p.get("not_counted", [])
+    ]  # fmt: skip
+    return StageResult("upstream", status, problems=problems, warnings=merge_warnings(warnings), details=details, not_counted=not_counted)
 
 
 def _attempt(fn: Callable[[], SdistFile]) -> SdistFile | Exception:

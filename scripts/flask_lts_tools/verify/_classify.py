@@ -1,0 +1,233 @@
+"""Why a test failed: a break of the set, or something else (docs/verify.md, "Failure classes").
+
+Every failing test of an upstream suite, a compat app or a canary gets one class:
+
+- **break**: the package's code misbehaves, or cannot run, with the set. Only breaks fail a
+  stage by default.
+- **test-harness**: the failure arises in the test code's own use of another package's
+  testing helpers or internals, or in assertions about warnings only; the package's code,
+  as a user runs it, is not shown to misbehave.
+- **environment**: the machine, not the set: a network or a service that is not there, a
+  test dependency that is not installed here (and is not a pin of the set).
+- **spurious**: it passes when run again alone (decided by the rerun, not here).
+
+The rules read pytest's long traceback (the junit `<failure>` text): the exception that
+ended the test, the frames it went through, and whether the raising frame is test code
+(a file of the suite) or installed code (site-packages). Each rule has a name, which the
+report shows beside the failure, so a maintainer can check a verdict against the rule.
+Anything no rule claims is a break: the rules only ever take failures *out*.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from packaging.utils import canonicalize_name
+
+BREAK, HARNESS, ENVIRONMENT, SPURIOUS = "break", "test-harness", "environment", "spurious"
+KINDS = (BREAK, HARNESS, ENVIRONMENT, SPURIOUS)
+
+# Modules that hold a package's testing helpers (click.testing, werkzeug.test, flask.testing,
+# flask_sqlalchemy's pytest plugin ...), by file name inside an installed package.
+HELPER_MODULE_FILES = ("testing.py", "test.py", "testing/__init__.py", "test_utils.py", "testutils.py", "pytest_plugin.py")
+
+# The machine, not the set: no network, no services (Redis, Memcached, MongoDB, PostgreSQL,
+# Docker). Matched against the exception line that ended the test.
+_ENVIRONMENT_PATTERNS = [
+    ("network", re.compile(
+        r"ConnectionRefusedError|Connection refused|socket\.gaierror|Name or service not known|"
+        r"Temporary failure in name resolution|Network is unreachable|No route to host|"
+        r"urllib\.error\.URLError|Max retries exceeded with url|getaddrinfo failed"
+    )),
+    ("service", re.compile(
+        r"redis\.exceptions\.ConnectionError|Error \d+ connecting to|pymemcache\.exceptions|"
+        r"pymongo\.errors\.ServerSelectionTimeoutError|psycopg2?\.OperationalError: could not connect|"
+        r"docker(?:-compose)?: (?:command )?not found|No such file or directory: '(?:docker|docker-compose|redis-server|memcached)'|"
+        r"Cannot connect to the Docker daemon|DockerException"
+    )),
+]  # fmt: skip
+
+_LOCATION = re.compile(r"^(?P<path>[^\s:][^:]*?\.py):(?P<line>\d+):(?: (?P<what>.*))?$")
+# installed code: site-packages, or the verifier's test-tools folder (testtools.py)
+_SITE = re.compile(r"(?:(?:site|dist)-packages|testtools/py[^/]+/[0-9a-f]+)/(?P<module>.+?)\.py$")
+_E_LINE = re.compile(r"^E +(?P<text>.*)$")
+_EXCEPTION = re.compile(r"^(?:[\w.]+\.)?(?P<name>[A-Z]\w*(?:Error|Exception|Warning|Exit|Failed)|Failed|AssertionError)\b:? ?(?P<rest>.*)$")
+
+# What a message names, by exception type: (class or function, attribute or None)
+_NAMED = [
+    re.compile(r"^(?P<owner>\w+)(?:\.\w+)?\(\) (?:got an unexpected keyword argument|missing \d+ required|takes \d+ positional|got multiple values)"),
+    re.compile(r"^'(?P<owner>\w+)' object has no attribute '(?P<attr>\w+)'"),
+    re.compile(r"^type object '(?P<owner>\w+)' has no attribute '(?P<attr>\w+)'"),
+    re.compile(r"^module '(?P<module>[\w.]+)' has no attribute '(?P<attr>\w+)'"),
+    re.compile(r"^cannot import name '(?P<attr>\w+)' from '(?P<module>[\w.]+)'"),
+]
+_NO_FIXTURE = re.compile(r"^fixture '\w+' not found", re.MULTILINE)
+_NO_MODULE = re.compile(r"No module named '(?P<module>[\w.]+)'")
+_WARNING_ASSERT = re.compile(r"DID NOT WARN|WarningsRecorder|WarningsChecker|WarningMessage|\brecwarn\b|catch_warnings|pytest\.warns\(")
+
+
+@dataclass(frozen=True)
+class Frame:
+    path: str
+    line: int
+    module: str | None  # the installed module (`click.testing`), None for test code
+    source: tuple[str, ...] = ()  # the lines pytest marks with `>` in this frame
+
+    @property
+    def is_test_code(self) -> bool:
+        return self.module is None
+
+
+@dataclass(frozen=True)
+class Traceback:
+    """What the classifier reads of one failure."""
+
+    exception: str  # the exception's name (`TypeError`), "" if none was shown
+    text: str  # the exception's message (the first E line after the name)
+    frames: tuple[Frame, ...]  # outermost first
+    failing_lines: tuple[str, ...]  # the `>` source lines pytest marks
+    e_lines: tuple[str, ...]
+
+    @property
+    def raised_in(self) -> Frame | None:
+        return self.frames[-1] if self.frames else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    rule: str  # "" for a break no rule claimed
+
+
+def parse(text: str) -> Traceback:
+    """pytest's long traceback (junit failure text) into frames and the final exception."""
+    frames, failing, e_lines, block = [], [], [], []
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        match = _LOCATION.match(line.strip())
+        if match:
+            path = match["path"].replace("\\", "/")
+            site = _SITE.search(path)
+            module = site["module"].replace("/", ".").removesuffix(".__init__") if site else None
+            if module is None and (path.startswith(("/", "../")) or re.match(r"^[A-Za-z]:/", path)):
+                module = "?"  # outside the suite's folder, somewhere we cannot name: not test code
+            frames.append(Frame(path, int(match["line"]), module, tuple(block)))
+            block = []
+            continue
+        e = _E_LINE.match(line)
+        if e:
+            e_lines.append(e["text"].strip())
+        elif line.startswith(">"):
+            failing.append(line[1:].strip())
+            block.append(line[1:].strip())
+    exception, message = "", ""
+    for candidate in e_lines:
+        m = _EXCEPTION.match(candidate)
+        if m:
+            exception, message = m["name"], m["rest"].strip()
+    if not exception and frames and text.strip():
+        # the location line of the raising frame ends with the exception's name
+        last = [l for l in text.splitlines() if _LOCATION.match(l.strip())]
+        what = (_LOCATION.match(last[-1].strip())["what"] or "").strip() if last else ""
+        exception = what if re.fullmatch(r"[A-Z]\w*", what) else ""
+    if not message and e_lines:
+        message = e_lines[-1]
+    return Traceback(exception, message, tuple(frames), tuple(failing), tuple(e_lines))
+
+
+def helper_names(site_packages: Iterable[Path], exclude: Iterable[str] = ()) -> dict[str, str]:
+    """Names defined at the top of the installed packages' testing-helper modules
+    (`CliRunner` -> `click.testing`, `FlaskClient` -> `flask.testing`, `Client` ->
+    `werkzeug.test`), read with ast, never imported. `exclude`: top-level packages whose
+    helpers are the code under test's own (Flask's suite may use flask.testing freely)."""
+    skip = {canonicalize_name(e) for e in exclude}
+    names: dict[str, str] = {}
+    for root in site_packages:
+        if not root.is_dir():
+            continue
+        for package in sorted(p for p in root.iterdir() if p.is_dir() and p.name.isidentifier()):
+            if canonicalize_name(package.name) in skip:
+                continue
+            for file in HELPER_MODULE_FILES:
+                path = package / file
+                if not path.is_file():
+                    continue
+                module = f"{package.name}.{file.removesuffix('.py').removesuffix('/__init__')}"
+                try:
+                    tree = ast.parse(path.read_bytes())
+                except (SyntaxError, ValueError):
+                    continue
+                for node in tree.body:
+                    if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and not node.name.startswith("_"):
+                        names.setdefault(node.name, module)
+    return names
+
+
+def _harness_rule(tb: Traceback, helpers: Mapping[str, str]) -> str:
+    """"testing-helper" when the test code's own line names what failed (a keyword, attribute or
+    name) and it belongs to another package's testing helpers; "private-internals" when the test
+    code's own line reaches for a private attribute. The name must be in the test's line: a bad
+    call that a package makes itself (Flask's test client passing Werkzeug an argument it no
+    longer takes) is that package's break, whoever called it."""
+    own_lines = " ".join(line for f in tb.frames if f.is_test_code for line in f.source)
+    if not own_lines:
+        return ""
+    modules = helper_modules(helpers)
+    for pattern in _NAMED:
+        m = pattern.match(tb.text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        owner, module, attr = groups.get("owner"), groups.get("module"), groups.get("attr")
+        keyword = re.search(r"unexpected keyword argument '(\w+)'", tb.text)
+        token = keyword[1] if keyword else attr or owner
+        if not token or not re.search(rf"\b{re.escape(token)}\b", own_lines):
+            return ""
+        if (owner and owner in helpers) or (module and module in modules):
+            return "testing-helper"
+        if attr and attr.startswith("_") and not attr.startswith("__"):
+            return "private-internals"
+        return ""
+    return ""
+
+
+def helper_modules(names: Mapping[str, str]) -> set[str]:
+    return set(names.values())
+
+
+def classify(
+    text: str, helpers: Mapping[str, str], provided: Iterable[str] = (), pins: Iterable[str] = (),
+) -> Verdict:  # fmt: skip
+    """The class of one failing test from its traceback text. `helpers`: helper_names();
+    `provided`: top-level module names the environment provides; `pins`: the set's
+    (canonical) distribution names."""
+    tb = parse(text)
+    exception_line = f"{tb.exception}: {tb.text}" if tb.exception else tb.text
+    everything = "\n".join(tb.e_lines) or text
+    # A Warning raised as an exception: the test (or its config) made warnings errors.
+    if tb.exception.endswith("Warning"):
+        return Verdict(HARNESS, "warning-as-error")
+    for name, pattern in _ENVIRONMENT_PATTERNS:
+        if pattern.search(everything):
+            return Verdict(ENVIRONMENT, name)
+    if _NO_FIXTURE.search(everything):
+        return Verdict(ENVIRONMENT, "fixture-absent")
+    missing = _NO_MODULE.search(exception_line) if tb.exception in ("ModuleNotFoundError", "ImportError") else None
+    if missing:
+        top = missing["module"].split(".")[0]
+        if top not in set(provided) and canonicalize_name(top) not in {canonicalize_name(p) for p in pins}:
+            return Verdict(ENVIRONMENT, "optional-module-absent")
+        return Verdict(BREAK, "")
+    if tb.exception in ("AssertionError", "Failed") or (tb.exception == "" and "DID NOT WARN" in everything):
+        if _WARNING_ASSERT.search("\n".join([*tb.failing_lines, *tb.e_lines])):
+            return Verdict(HARNESS, "warnings-assertion")
+        return Verdict(BREAK, "")
+    if tb.exception in ("TypeError", "AttributeError", "ImportError", "NameError"):
+        rule = _harness_rule(tb, helpers)
+        if rule:
+            return Verdict(HARNESS, rule)
+    return Verdict(BREAK, "")

@@ -1,0 +1,119 @@
+"""The failure classes of verify/_classify.py, on real failing tests (tests/data/failures/cases.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from flask_lts_tools.verify._classify import (
+    BREAK, ENVIRONMENT, HARNESS, KINDS, classify, helper_names, parse,
+)  # fmt: skip
+from flask_lts_tools.verify._model import Problem
+from flask_lts_tools.verify._pytest import split_counted
+
+CASES = tomllib.loads((Path(__file__).parents[1] / "data" / "failures" / "cases.toml").read_text())["case"]
+
+# What the environments of those runs held: the testing helpers of click, Werkzeug and Flask
+# as they define them (read from their real sources by helper_names in the test below).
+HELPERS = {
+    "CliRunner": "click.testing", "Result": "click.testing", "EnvironBuilder": "werkzeug.test",
+    "Client": "werkzeug.test", "TestResponse": "werkzeug.test", "FlaskClient": "flask.testing",
+    "FlaskCliRunner": "flask.testing",
+}  # fmt: skip
+PROVIDED = {"flask", "werkzeug", "click", "jinja2", "markupsafe", "itsdangerous", "blinker", "sqlalchemy", "flask_sqlalchemy", "flask_login", "limits", "flask_limiter", "flask_caching", "cachelib", "redis"}
+PINS = ["flask", "werkzeug", "click", "jinja2", "markupsafe", "itsdangerous", "blinker", "sqlalchemy", "flask-sqlalchemy", "flask-login"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_real_failures_get_their_class(case):
+    verdict = classify(case["text"], HELPERS, PROVIDED, PINS)
+    assert (verdict.kind, verdict.rule) == (case["kind"], case["rule"]), case["source"]
+
+
+def test_every_case_names_its_source_and_a_known_class():
+    for case in CASES:
+        assert case["kind"] in KINDS and case["source"].strip() and "/tmp/" not in case["text"] and "/root/" not in case["text"]
+
+
+def test_each_rule_has_a_real_case():
+    rules = {c["rule"] for c in CASES if c["kind"] != BREAK}
+    assert {"testing-helper", "warnings-assertion", "private-internals"} <= rules
+    assert any(c["kind"] == BREAK for c in CASES)
+
+
+def test_a_bad_call_the_package_makes_itself_stays_a_break():
+    # The same TypeError as the click 8.2 case, but raised in Flask's code (flask/testing.py)
+    # with a keyword the test did not write: Flask's test client broken, which users meet.
+    text = """def test_client(app):
+>       client.get("/")
+
+tests/test_app.py:12: 
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+
+    def get(self, *args, **kw):
+>       builder = EnvironBuilder(self.application, as_tuple=True, *args, **kw)
+E       TypeError: EnvironBuilder.__init__() got an unexpected keyword argument 'as_tuple'
+
+<venv>/lib/python3.11/site-packages/flask/testing.py:88: TypeError
+"""
+    assert classify(text, HELPERS, PROVIDED, PINS).kind == BREAK
+    tb = parse(text)
+    assert [f.module for f in tb.frames] == [None, "flask.testing"]
+    assert tb.exception == "TypeError"
+
+
+def test_the_private_attribute_rule_needs_the_test_to_name_it():
+    base = """    def test_remember(client):
+>       {line}
+E       AttributeError: 'LoginManager' object has no attribute '_load_user'
+
+tests/test_login.py:40: AttributeError
+"""
+    assert classify(base.format(line="client.application.login_manager._load_user()"), HELPERS, PROVIDED, PINS).rule == "private-internals"
+    assert classify(base.format(line="client.get('/secret')"), HELPERS, PROVIDED, PINS).kind == BREAK
+
+
+def test_a_missing_module_is_environment_only_when_the_set_does_not_claim_it():
+    text = """>   import {name}
+E   ModuleNotFoundError: No module named '{name}'
+
+tests/test_backends.py:3: ModuleNotFoundError
+"""
+    assert classify(text.format(name="pylibmc"), HELPERS, PROVIDED, PINS).kind == ENVIRONMENT
+    # werkzeug is a pin of the set: a module of it that is gone is a break
+    assert classify(text.format(name="werkzeug.contrib"), HELPERS, PROVIDED, PINS).kind == BREAK
+
+
+def test_an_assertion_about_the_code_stays_a_break():
+    text = """    def test_index(client):
+        rv = client.get("/")
+>       assert rv.status_code == 200
+E       assert 500 == 200
+E        +  where 500 = <WrapperTestResponse streamed [500 INTERNAL SERVER ERROR]>.status_code
+
+tests/test_app.py:9: AssertionError
+"""
+    assert classify(text, HELPERS, PROVIDED, PINS).kind == BREAK
+
+
+def test_helper_names_come_from_the_installed_helpers_and_leave_the_own_package_out(tmp_path):
+    site = tmp_path / "site-packages"
+    (site / "click").mkdir(parents=True)
+    (site / "click" / "testing.py").write_text("class CliRunner:\n    pass\n\ndef _private():\n    pass\n")
+    (site / "flask").mkdir()
+    (site / "flask" / "testing.py").write_text("class FlaskClient:\n    pass\n")
+    (site / "flask" / "app.py").write_text("class Flask:\n    pass\n")
+    assert helper_names([site]) == {"CliRunner": "click.testing", "FlaskClient": "flask.testing"}
+    assert helper_names([site], exclude=["Flask"]) == {"CliRunner": "click.testing"}
+
+
+def test_only_breaks_count_unless_strict():
+    problems = [
+        Problem("boom", test="a", kind=BREAK), Problem("harness", test="b", kind=HARNESS),
+        Problem("pytest timed out"),  # not a test: always counts
+    ]  # fmt: skip
+    counted, others = split_counted(problems, strict=False)
+    assert [p.message for p in counted] == ["boom", "pytest timed out"] and [p.message for p in others] == ["harness"]
+    assert split_counted(problems, strict=True) == (problems, [])
