@@ -32,7 +32,10 @@ from ._exceptions import AdvisoryDatabaseError
 from ._osv import _YAMLLoader, parse_record
 from ._toml import tomllib
 
-__all__ = ["MAX_AGE_DAYS", "Manifest", "Source", "age_notes", "channel_packages", "read_manifest", "refresh"]
+__all__ = [
+    "MAX_AGE_DAYS", "Manifest", "Search", "Source", "age_notes", "channel_packages", "complete_up_to", "read_manifest",
+    "read_searches", "refresh",
+]
 
 # Older data than this makes the audit warn: advisories for Flask's stack appear every
 # few weeks, so a month-old database may already miss one that matters.
@@ -40,7 +43,9 @@ MAX_AGE_DAYS = 30
 MANIFEST = "manifest.toml"
 RECORDS_DIR = "osv"
 LOCAL_DIR = "local"  # records flask-lts transcribed itself; the refresh never touches them
+SEARCHES = "searches.toml"  # in local/: what flask-lts searched beyond the sources, and through which day
 SCHEMA = "flask-lts-advisories/1"
+SEARCH_SCHEMA = "flask-lts-advisory-searches/1"
 OSV_EXPORT_URL = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip"
 PYPA_GIT_URL = "https://github.com/pypa/advisory-database"
 DEFAULT_DIR = layout.REPOSITORY_ROOT / layout.ADVISORIES
@@ -393,28 +398,91 @@ def refresh(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-# -- reading the manifest, and the age warning -----------------------------------------
+# -- reading the manifest and the searches, and the age warning ------------------------------
+
+
+def _data_root(directory: Path) -> Path | None:
+    """The folder holding the manifest of an advisory directory (it, or the parent of its osv/)."""
+    for candidate in (directory, directory.parent if directory.name == RECORDS_DIR else None):
+        if candidate is not None and (candidate / MANIFEST).is_file():
+            return candidate
+    return None
 
 
 def read_manifest(directory: Path) -> Manifest | None:
     """The manifest describing an advisory directory (in it, or beside its osv/); None if none."""
-    for candidate in (directory / MANIFEST, directory.parent / MANIFEST if directory.name == RECORDS_DIR else None):
-        if candidate is None or not candidate.is_file():
-            continue
-        try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            sources = tuple(
-                Source(s["kind"], s["location"], s["snapshot"], int(s.get("records", 0)), s.get("commit", ""), s.get("sha256", ""))
-                for s in data["sources"]
-            )
-            if data.get("schema") != SCHEMA or not sources or not isinstance(data["taken"], _dt.date):
-                raise ValueError(f"schema must be {SCHEMA!r} with a taken date and at least one [[sources]]")
-            if not all(isinstance(s.snapshot, _dt.date) for s in sources):
-                raise ValueError("every source needs a snapshot date")
-            return Manifest(data["taken"], sources, tuple(data.get("packages", ())), int(data.get("records", 0)))
-        except (OSError, ValueError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
-            raise AdvisoryDatabaseError(f"{candidate}: malformed advisory manifest ({exc}); run make advisories to rewrite it") from None
-    return None
+    root = _data_root(directory)
+    if root is None:
+        return None
+    candidate = root / MANIFEST
+    try:
+        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        sources = tuple(
+            Source(s["kind"], s["location"], s["snapshot"], int(s.get("records", 0)), s.get("commit", ""), s.get("sha256", ""))
+            for s in data["sources"]
+        )
+        if data.get("schema") != SCHEMA or not sources or not isinstance(data["taken"], _dt.date):
+            raise ValueError(f"schema must be {SCHEMA!r} with a taken date and at least one [[sources]]")
+        if not all(isinstance(s.snapshot, _dt.date) for s in sources):
+            raise ValueError("every source needs a snapshot date")
+        return Manifest(data["taken"], sources, tuple(data.get("packages", ())), int(data.get("records", 0)))
+    except (OSError, ValueError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise AdvisoryDatabaseError(f"{candidate}: malformed advisory manifest ({exc}); run make advisories to rewrite it") from None
+
+
+@dataclass(frozen=True)
+class Search:
+    """One search flask-lts made for advisories its sources lack (local/searches.toml): every
+    package in `packages` was searched for advisories published from `since` through `through`."""
+
+    since: _dt.date
+    through: _dt.date
+    packages: tuple[str, ...]
+    method: str
+    gaps: tuple[tuple[str, str], ...] = ()  # (package, why it was not searched through `through`)
+
+
+def read_searches(directory: Path) -> tuple[Search, ...]:
+    """The searches recorded in local/searches.toml beside an advisory directory's manifest; () if none."""
+    root = _data_root(directory)
+    path = root / LOCAL_DIR / SEARCHES if root is not None else None
+    if path is None or not path.is_file():
+        return ()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if data.get("schema") != SEARCH_SCHEMA:
+            raise ValueError(f"schema must be {SEARCH_SCHEMA!r}")
+        searches = []
+        for index, entry in enumerate(data.get("searches", [])):
+            since, through = entry["since"], entry["through"]
+            if not (isinstance(since, _dt.date) and isinstance(through, _dt.date) and since <= through):
+                raise ValueError(f"[[searches]][{index}]: since and through must be dates, since not after through")
+            packages = tuple(canonicalize_name(str(p)) for p in entry["packages"])
+            gaps = tuple((canonicalize_name(str(g["package"])), str(g["reason"])) for g in entry.get("gaps", []))
+            if not str(entry.get("method", "")).strip():
+                raise ValueError(f"[[searches]][{index}]: method must say how the packages were searched")
+            if overlap := sorted(set(packages) & {g for g, _ in gaps}):
+                raise ValueError(f"[[searches]][{index}]: {', '.join(overlap)} both searched and a gap")
+            searches.append(Search(since, through, packages, str(entry["method"]), gaps))
+        return tuple(searches)
+    except (OSError, ValueError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+        raise AdvisoryDatabaseError(f"{path}: malformed advisory search record ({exc}); fix it by hand (docs/audit.md)") from None
+
+
+def complete_up_to(manifest: Manifest, searches: Sequence[Search]) -> dict[str, _dt.date]:
+    """The day each package's data is complete up to: the oldest source snapshot, moved on by every
+    search of that package that starts no later than the day reached so far (no gap in between)."""
+    reached = {canonicalize_name(p): manifest.data_date for p in manifest.packages}
+    for search in sorted(searches, key=lambda s: s.since):
+        for package in search.packages:
+            if package in reached and search.since <= reached[package]:
+                reached[package] = max(reached[package], search.through)
+    return reached
+
+
+def _names(packages: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(packages[:limit])
+    return shown + (f" and {len(packages) - limit} more" if len(packages) > limit else "")
 
 
 def age_notes(directories: Sequence[Path], today: _dt.date, max_age_days: int = MAX_AGE_DAYS) -> tuple[list[str], list[str]]:
@@ -426,14 +494,29 @@ def age_notes(directories: Sequence[Path], today: _dt.date, max_age_days: int = 
         if manifest is None:
             notes.append(f"advisory data {directory}: no {MANIFEST}, so its age is unknown")
             continue
-        age = (today - manifest.data_date).days
+        searches = read_searches(Path(directory))
+        reached = complete_up_to(manifest, searches)
+        data_date = min(reached.values(), default=manifest.data_date)
+        age = (today - data_date).days
         sources = "; ".join(
             f"{s.kind} {s.location}" + (f" @ {s.commit[:12]}" if s.commit else "") + f" up to {s.snapshot}" for s in manifest.sources
         )
-        notes.append(f"advisory data {directory}: taken {manifest.taken}, complete up to {manifest.data_date} ({age} days old): {sources}")
+        for search in searches:
+            searched = sum(1 for p in search.packages if p in reached)
+            sources += (f"; flask-lts search ({LOCAL_DIR}/{SEARCHES}) of {searched} of {len(reached)} packages"
+                        f" from {search.since} through {search.through}")
+        by_day = sorted(set(reached.values()), reverse=True)
+        if len(by_day) > 1:  # say how many packages reach each day, not only the oldest
+            sources += " (packages complete up to " + ", ".join(
+                f"{day}: {sum(1 for d in reached.values() if d == day)}" for day in by_day) + ")"
+        notes.append(f"advisory data {directory}: taken {manifest.taken}, complete up to {data_date} ({age} days old): {sources}")
+        behind = sorted(p for p, day in reached.items() if (today - day).days > max_age_days)
+        if searches and behind:
+            notes.append(f"advisory data {directory}: not searched since {data_date}: {_names(behind)}")
         if age > max_age_days:
+            which = f" for {len(behind)} of {len(reached)} packages ({_names(behind)})" if searches and behind else ""
             warnings.append(
-                f"WARNING: advisory data {directory} is {age} days old (more than {max_age_days}): "
+                f"WARNING: advisory data {directory} is {age} days old (more than {max_age_days}){which}: "
                 "advisories published since are missing; run make advisories"
             )
     return notes, warnings

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, assert_one_line_error, run_tools
 from flask_lts_tools._exceptions import AdvisoryDatabaseError
-from flask_lts_tools.advisories import MAX_AGE_DAYS, age_notes, channel_packages, read_manifest, refresh
+from flask_lts_tools.advisories import MAX_AGE_DAYS, age_notes, channel_packages, read_manifest, read_searches, refresh
 from flask_lts_tools.audit import load_advisories
 
 DATA = ROOT / "tests" / "data" / "osv"
@@ -240,6 +240,51 @@ def test_data_without_a_manifest_has_an_unknown_age_and_a_bad_manifest_is_an_err
         age_notes([tmp_path], TODAY)
 
 
+def write_searches(out: Path, text: str) -> None:
+    (out / "local").mkdir(parents=True, exist_ok=True)
+    (out / "local" / "searches.toml").write_text('schema = "flask-lts-advisory-searches/1"\n' + text)
+
+
+def test_a_search_of_every_package_makes_the_data_current_and_a_gap_keeps_the_warning_naming_it(tmp_path):
+    snapshot = TODAY - _dt.timedelta(days=MAX_AGE_DAYS + 10)
+    out = dated_advisories(tmp_path, snapshot)
+    search = f'[[searches]]\nsince = {snapshot}\nthrough = {TODAY}\nmethod = "changelogs of every release"\n'
+    write_searches(out, search + 'packages = ["werkzeug", "Flask"]\ngaps = [{ package = "flask-cors", reason = "no changelog" }]\n')
+    notes, warnings = age_notes([out], TODAY)
+    assert f"complete up to {snapshot} ({MAX_AGE_DAYS + 10} days old)" in notes[0]
+    assert f"flask-lts search (local/searches.toml) of 2 of 3 packages from {snapshot} through {TODAY}" in notes[0]
+    assert f"not searched since {snapshot}: flask-cors" in notes[1]
+    assert len(warnings) == 1 and f"{MAX_AGE_DAYS + 10} days old (more than {MAX_AGE_DAYS}) for 1 of 3 packages (flask-cors)" in warnings[0]
+
+    write_searches(out, search + 'packages = ["werkzeug", "flask", "flask-cors"]\n')
+    notes, warnings = age_notes([out / "osv"], TODAY)  # found beside osv/ as the manifest is
+    assert warnings == [] and f"complete up to {TODAY} (0 days old)" in notes[0]
+    assert age_notes([out], TODAY + _dt.timedelta(days=MAX_AGE_DAYS + 1))[1]  # a search ages like a snapshot
+
+
+def test_a_search_that_starts_after_the_data_ends_leaves_a_hole_and_counts_for_nothing(tmp_path):
+    snapshot = TODAY - _dt.timedelta(days=MAX_AGE_DAYS + 10)
+    out = dated_advisories(tmp_path, snapshot)
+    write_searches(out, f'[[searches]]\nsince = {snapshot + _dt.timedelta(days=1)}\nthrough = {TODAY}\n'
+                        'method = "m"\npackages = ["werkzeug", "flask", "flask-cors"]\n')  # fmt: skip
+    notes, warnings = age_notes([out], TODAY)
+    assert f"complete up to {snapshot}" in notes[0] and len(warnings) == 1
+
+
+@pytest.mark.parametrize("text, needle", [
+    ('[[searches]]\nsince = 2026-11-30\nthrough = 2026-07-23\nmethod = "m"\npackages = []\n', "since not after through"),
+    ('[[searches]]\nsince = 2026-07-23\nthrough = 2026-11-30\nmethod = ""\npackages = []\n', "method must say"),
+    ('[[searches]]\nsince = 2026-07-23\nthrough = 2026-11-30\nmethod = "m"\npackages = ["flask"]\n'
+     'gaps = [{ package = "Flask", reason = "r" }]\n', "flask both searched and a gap"),
+    ('[[searches]]\nsince = 2026-07-23\nthrough = 2026-11-30\nmethod = "m"\n', "packages"),
+])  # fmt: skip
+def test_a_malformed_search_record_is_an_error_naming_its_file(tmp_path, text, needle):
+    out = dated_advisories(tmp_path, TODAY)
+    write_searches(out, text)
+    with pytest.raises(AdvisoryDatabaseError, match=f"searches.toml: malformed advisory search record.*{needle}"):
+        age_notes([out], TODAY)
+
+
 # -- the committed data ------------------------------------------------------------------------
 
 
@@ -263,6 +308,22 @@ def test_the_committed_advisories_are_readable_and_described_by_their_manifest()
         record = json.loads(path.read_text())
         assert record["id"] == path.stem and "transcribed_from" in record["database_specific"]["flask-lts"]
         assert not list((directory / "osv").rglob(f"{path.stem}.*")), f"{path} is published now: delete it"
+
+
+def test_the_committed_searches_name_packages_of_the_data_and_what_they_found_is_in_local():
+    directory = ROOT / "advisories"
+    manifest = read_manifest(directory)
+    searches = read_searches(directory)
+    assert manifest is not None and searches
+    for search in searches:
+        named = set(search.packages) | {package for package, _ in search.gaps}
+        assert named <= set(manifest.packages), sorted(named - set(manifest.packages))
+    import tomllib
+
+    data = tomllib.loads((directory / "local" / "searches.toml").read_text())
+    local = {p.stem for p in (directory / "local").rglob("*.json")}
+    for entry in data["searches"]:
+        assert set(entry["found"]) <= local, sorted(set(entry["found"]) - local)
 
 
 def test_links_to_the_package_index_are_the_one_thing_dropped_from_a_record():
