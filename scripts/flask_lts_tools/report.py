@@ -114,6 +114,10 @@ def summary_markdown(reports: Sequence[dict]) -> str:
                 out.append(f"| py{python} | {stage_name} | {where} | {p.get('kind')} | {p.get('rule') or ''} | {first} |")
             if len(not_counted) > 60:
                 out.append(f"\n… and {len(not_counted) - 60} more (see the JSON reports)")
+        gaps = sorted({(r["python"], g) for r in group for s in r["stages"] if s["name"] == "apps" for g in s.get("details", {}).get("gaps", [])})
+        if gaps:
+            out += ["", "### App gaps (packages of the set that no compat app exercises at this release)", ""]
+            out += [f"- py{python}: {gap}" for python, gap in gaps]
         # In the summary a warning is shown by its first line: group by what the reader sees.
         records = [
             WarningRecord(w["category"], w["message"].splitlines()[0][:160] if w["message"] else "", w["origin"], "", w["count"])

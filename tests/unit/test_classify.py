@@ -117,3 +117,14 @@ def test_only_breaks_count_unless_strict():
     counted, others = split_counted(problems, strict=False)
     assert [p.message for p in counted] == ["boom", "pytest timed out"] and [p.message for p in others] == ["harness"]
     assert split_counted(problems, strict=True) == (problems, [])
+
+
+def test_a_collection_failure_names_its_exception_and_where_it_was_raised():
+    from flask_lts_tools.verify._pytest import _failure_text
+
+    cases = [c for c in CASES if c.get("message") == "collection failure"]
+    assert cases
+    for case in cases:
+        first = _failure_text(case["message"], case["text"]).splitlines()[0]
+        assert first.startswith("collection failure: ImportError: cannot import name"), first
+        assert first.endswith(f"(raised in {case['raised_in']})"), first

@@ -38,3 +38,17 @@ def test_record_alone_gives_packages_modules_and_extensions(tmp_path: Path):
 def test_top_level_txt_alone_when_no_record(tmp_path: Path):
     d = dist(tmp_path, None, "markupsafe\n")
     assert import_probe.top_level_modules(d) == ["markupsafe"]
+
+
+def test_plugin_entry_points_are_probed_where_their_program_is_installed(tmp_path: Path):
+    # pytest-flask 1.2.0 declares `pytest11: flask = pytest_flask.plugin`; pytest imports that
+    # module at start-up, `import pytest_flask` never does (it fails on Flask 3.1).
+    d = dist(tmp_path, ["pytest_flask/__init__.py", "pytest_flask/plugin.py"], "pytest_flask\n")
+    info = tmp_path / "pkg-1.0.dist-info"
+    (info / "entry_points.txt").write_text(
+        "[pytest11]\nflask = pytest_flask.plugin\n\n[flask.commands]\ndb = flask_migrate.cli:db\n\n[console_scripts]\nx = x.main:run\n"
+    )
+    programs = {"pytest": importlib.util.find_spec("pytest") is not None, "flask": importlib.util.find_spec("flask") is not None}
+    expected = [m for m, program in (("pytest_flask.plugin", "pytest"), ("flask_migrate.cli", "flask")) if programs[program]]
+    assert programs["pytest"]  # the toolkit's own environment has pytest: the pytest11 module is probed
+    assert import_probe.plugin_modules(d) == expected

@@ -38,3 +38,23 @@ def test_a_requires_list_that_does_not_parse_names_the_file_and_line(tmp_path: P
     app(tmp_path, "test_bad.py", '["flask-login >= = 1"]')
     with pytest.raises(FlaskLTSError, match=r"test_bad.py:3: REQUIRES must be a literal list of requirement strings"):
         select_apps([tmp_path], {"flask": "3.0.3"})
+
+
+def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence():
+    # The real compat apps, and the set of the Flask-Session 0.5 / Flask 2.3 fix (the
+    # twin of the control whose break only an app written for it caught): the session
+    # apps need flask-session >= 0.6, or < 0.6 with Werkzeug < 2.3, so nothing exercises it.
+    from flask_lts_tools._layout import COMPAT_APPS
+    from flask_lts_tools.verify.stages.apps import app_gaps
+
+    installed = {"flask": "2.3.2", "werkzeug": "2.3.4", "flask-session": "0.5.0", "flask-login": "0.6.3", "cachelib": "0.10.2"}
+    chosen, _ = select_apps([COMPAT_APPS], installed)
+    assert sorted(p.name for p in chosen) == ["test_flask_core.py", "test_login.py"]
+    gaps = app_gaps([COMPAT_APPS], chosen, installed)
+    assert len(gaps) == 1 and gaps[0].startswith("flask-session 0.5.0: no app for this release ("), gaps
+    assert "test_session.py needs flask-session>=0.6" in gaps[0] and "test_session_0_4.py needs flask-session<0.6" in gaps[0]
+    # a package no app is about (cachelib) is not a gap; a covered one (flask-login) is not either;
+    # with Flask-Session 0.6 the session app applies and the gap closes
+    newer = {**installed, "flask-session": "0.6.0"}
+    chosen, _ = select_apps([COMPAT_APPS], newer)
+    assert "test_session.py" in [p.name for p in chosen] and app_gaps([COMPAT_APPS], chosen, newer) == []

@@ -1,12 +1,14 @@
 """Run inside a target environment (stdlib only, Python 3.8+): import every
-top-level module of the named distributions, one at a time, and report
-errors and warnings as JSON on stdout.
+top-level module of the named distributions, and the modules their plugin entry
+points name (pytest11, flask.commands: what pytest and the flask command load on
+their own), one at a time, and report errors and warnings as JSON on stdout.
 
 usage: python import_probe.py DIST [DIST ...]
 """
 
 import importlib
 import importlib.metadata as metadata
+import importlib.util
 import json
 import sys
 import traceback
@@ -52,6 +54,23 @@ def top_level_modules(dist):
     return sorted(n.replace("/", ".") for n in names if n and n.isidentifier() and n not in SKIP and not n.endswith("-stubs"))
 
 
+# entry-point group -> the program that loads it: a group is probed only where its
+# program is installed (anyio's pytest plugin needs pytest, which a set rarely holds)
+PLUGIN_GROUPS = {"pytest11": "pytest", "flask.commands": "flask"}
+
+
+def plugin_modules(dist):
+    """The modules a distribution's plugin entry points name: pytest imports a pytest11
+    module at start-up, the flask command a flask.commands one, whatever the user imports."""
+    names = []
+    for ep in dist.entry_points:
+        if ep.group in PLUGIN_GROUPS and importlib.util.find_spec(PLUGIN_GROUPS[ep.group]) is not None:
+            module = ep.value.split(":")[0].strip()
+            if module and module not in names:
+                names.append(module)
+    return names
+
+
 def probe(module):
     entry = {"module": module, "ok": True, "warnings": []}
     with warnings.catch_warnings(record=True) as caught:
@@ -77,7 +96,8 @@ def main(dists):
         except metadata.PackageNotFoundError:
             results.append({"distribution": name, "installed": False, "modules": []})
             continue
-        modules = [probe(m) for m in top_level_modules(dist)]
+        top = top_level_modules(dist)
+        modules = [probe(m) for m in top + [m for m in plugin_modules(dist) if m not in top]]
         results.append({"distribution": name, "version": dist.version, "installed": True, "modules": modules})
     json.dump(results, sys.stdout)
 

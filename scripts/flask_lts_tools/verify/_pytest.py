@@ -10,9 +10,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Sequence
 
+from packaging.utils import canonicalize_name
+
 from .. import testtools, venvs
 from .._resources import WARNINGS_PLUGIN_DIR
-from ._classify import BREAK, classify, helper_names
+from ._classify import BREAK, classify, helper_names, parse
 from ._context import Context
 from ._model import Problem, WarningRecord
 from ._warnings import collect_warnings
@@ -30,12 +32,16 @@ def install_test_tools(ctx: Context, requirements: Sequence[str]) -> None:
 
 def run_pytest(
     ctx: Context, directory: Path, label: str, extra: Sequence[str] = (), timeout: float = 1200,
-    targets: Sequence[str] = (), own: str = "",
+    targets: Sequence[str] = (), own: str = "", plugins: Sequence[str] | None = None,
 ) -> tuple[venvs.Outcome, list[Problem], dict, list[WarningRecord]]:  # fmt: skip
     """pytest in the target environment with our warnings plugin; (outcome, failures, counts, warnings).
     `targets` (node ids relative to `directory`) narrow the run; by default all of `directory` runs.
     Each failure carries its class (`kind`, `rule`: verify/_classify.py); `own` is the
-    distribution whose suite this is (its testing helpers are the code under test's own)."""
+    distribution whose suite this is (its testing helpers are the code under test's own).
+    `plugins`: the distributions of the set whose pytest plugins this run may load; the test
+    tools' plugins always load (they are this run's own), every other plugin the set installs
+    (pytest-flask, say) is not loaded, and `counts["plugins_not_loaded"]` names them.
+    None: pytest loads every plugin it finds."""
     junit = ctx.workdir / f"{label}.junit.xml"
     warnings_file = ctx.workdir / f"{label}.warnings.json"
     for f in (junit, warnings_file):
@@ -44,9 +50,19 @@ def run_pytest(
         ctx.env.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "warnings_plugin",
         f"--junitxml={junit}", "-q", "-o", "junit_family=xunit2", "--rootdir", str(directory),
         # one module that does not import must not hide the verdict on all the others
-        "--continue-on-collection-errors", *extra,
-        *(targets or [str(directory)]),
+        "--continue-on-collection-errors",
     ]  # fmt: skip
+    isolation: dict[str, str] = {}
+    left_out: list[str] = []
+    if plugins is not None:
+        allowed = {canonicalize_name(p) for p in plugins}
+        isolation["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        for dist, module, tool in pytest_plugins(ctx):
+            if tool or canonicalize_name(dist) in allowed:
+                cmd += ["-p", module]
+            else:
+                left_out.append(f"{dist} ({module})")
+    cmd += [*extra, *(targets or [str(directory)])]
     # The environment's bin/ first on PATH, as if activated: suites and apps that run
     # console scripts (`flask db upgrade`) must get the ones of the set under test.
     bin_dir = str(Path(ctx.env.python).parent)
@@ -55,10 +71,13 @@ def run_pytest(
         env={
             "PYTHONPATH": str(WARNINGS_PLUGIN_DIR), "FLASK_LTS_WARNINGS_FILE": str(warnings_file),
             "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "VIRTUAL_ENV": str(ctx.env.path),
+            **isolation,
         },
     )  # fmt: skip
     problems: list[Problem] = []
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    counts: dict = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if left_out:
+        counts["plugins_not_loaded"] = sorted(set(left_out))
     if junit.exists():
         where = _installed_roots(ctx)
         helpers = helper_names(where, exclude=[own] if own else ())
@@ -79,6 +98,27 @@ def run_pytest(
                 counts["skipped"] += 1
     raw = json.loads(warnings_file.read_text()) if warnings_file.exists() else []
     return out, problems, counts, collect_warnings(raw)
+
+
+_PLUGINS = """
+import json, importlib.metadata as m
+found = []
+for d in m.distributions():
+    for ep in d.entry_points:
+        if ep.group == "pytest11":
+            found.append([d.metadata["Name"], ep.value.split(":")[0].strip(), str(d.locate_file(""))])
+print(json.dumps(found))
+"""
+
+
+def pytest_plugins(ctx: Context) -> list[tuple[str, str, bool]]:
+    """(distribution, plugin module, whether it is a test tool) of every pytest plugin the
+    environment can import: the set's own (in its site-packages) and the test tools beside it."""
+    out = venvs.run([ctx.env.python, "-c", _PLUGINS], timeout=120)
+    if not out.ok:
+        return []
+    own = [r.resolve() for r in ctx.env.path.glob("lib/python*/site-packages")] + [(ctx.env.path / "Lib" / "site-packages").resolve()]
+    return sorted({(d, m, not any(Path(where).resolve() == r for r in own)) for d, m, where in json.loads(out.stdout)})
 
 
 def _installed_roots(ctx: Context) -> list[Path]:
@@ -110,11 +150,16 @@ def split_counted(problems: Sequence[Problem], strict: bool) -> tuple[list[Probl
 
 def _failure_text(message: str, body: str) -> str:
     """junit's message, and when it says no more than "collection failure" (or nothing),
-    the end of the traceback, where the cause is (an ImportError names its module)."""
+    the cause from the traceback: the exception and where it was raised (an ImportError
+    names its module), then the end of the traceback."""
     message, body = message.strip(), body.strip()
     if message and message.lower() not in ("collection failure", "failed", "error"):
         return message
     lines = [l for l in body.splitlines() if l.strip() and l.strip() not in ("Traceback:", "Traceback (most recent call last):")]
     cause = next((l.strip()[1:].strip() for l in reversed(lines) if l.startswith("E ")), lines[-1].strip() if lines else "")
+    raised = parse(body).raised_in
+    if raised is not None:
+        where = raised.path.split("site-packages/")[-1] if raised.module else raised.path
+        cause += f" (raised in {where}:{raised.line})"
     tail = "\n".join(lines[-12:])
     return f"{message + ': ' if message else ''}{cause}\n{tail}"

@@ -173,7 +173,12 @@ def run_suite(
     args = [*suite.pytest_args]
     for k in applied:
         args += ["--deselect", k.test]
-    out, failures, counts, warnings = run_pytest(ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout, own=suite.package)
+    plugins = _suite_plugins(run, suite)
+    out, failures, counts, warnings = run_pytest(
+        ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout, own=suite.package, plugins=plugins,
+    )  # fmt: skip
+    if counts.get("plugins_not_loaded"):
+        run.notes.append(f"pytest plugins of the environment not loaded for this suite: {', '.join(counts['plugins_not_loaded'])}")
     run.tests, run.failed, run.errors, run.skipped = counts["tests"], counts["failures"], counts["errors"], counts["skipped"]
     run.passed = run.tests - run.failed - run.errors - run.skipped
     problems = []
@@ -262,14 +267,14 @@ def _rerun_failed(
     failed = [p.test for p in problems if p.test]
     if len(failed) != len(problems) or len(failed) > RERUN_LIMIT:
         return problems
-    failing = _still_failing(ctx, directory, suite, args, failed, "rerun")
+    failing = _still_failing(ctx, directory, suite, args, failed, "rerun", run)
     if failing is None:
         return problems  # the rerun did not run exactly these tests: keep the first verdict
     run.flaky = _passed_now(run, failed, failing)
     if run.flaky:
         run.notes.append(f"{len(run.flaky)} test(s) failed, then passed when rerun alone (flaky): {', '.join(run.flaky)}")
     if failing and own_filters is not None:
-        strict = _still_failing(ctx, directory, suite, ["-c", str(own_filters), *args], sorted(failing), "rerun-own-filters")
+        strict = _still_failing(ctx, directory, suite, ["-c", str(own_filters), *args], sorted(failing), "rerun-own-filters", run)
         if strict is not None:
             run.sdist_filters = _passed_now(run, sorted(failing), strict)
             failing = strict
@@ -281,13 +286,27 @@ def _rerun_failed(
     return [p for p in problems if p.test in failing]
 
 
+def _suite_plugins(run: PackageRun, suite: Suite) -> list[str]:
+    """The distributions whose pytest plugins a suite may load: its own test tools (what its
+    sdist declares, with the catalogue's additions) and the package itself. A plugin that
+    only the set brings (pytest-flask in a set) is not loaded into other packages' suites."""
+    names = [suite.package]
+    for r in run.requirements:
+        try:
+            names.append(Requirement(r).name)
+        except ValueError:  # InvalidRequirement: nothing to name
+            continue
+    return names
+
+
 def _still_failing(
-    ctx: Context, directory: Path, suite: Suite, args: Sequence[str], tests: Sequence[str], label: str,
+    ctx: Context, directory: Path, suite: Suite, args: Sequence[str], tests: Sequence[str], label: str, run: PackageRun,
 ) -> set[str] | None:  # fmt: skip
     """Node ids among `tests` that fail when run again (alone), or None if the run did not
     run exactly those tests."""
     again, still, counts, _ = run_pytest(
         ctx, directory, f"upstream-{suite.package}-{label}", args, timeout=suite.timeout, targets=tests, own=suite.package,
+        plugins=_suite_plugins(run, suite),
     )  # fmt: skip
     if again.returncode is None or counts["tests"] != len(tests):
         return None

@@ -1,0 +1,34 @@
+"""A pytest plugin the set installs is the set's to be judged, not a hazard for every other
+suite: pytest-flask 1.2.0 with Flask 3.1 (its plugin module no longer imports) must fail
+the imports stage, naming the plugin module, while the compat apps still run and pass
+without it (docs/verify.md, "Plugins")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_tools
+
+pytestmark = pytest.mark.integration
+SET = ROOT / "tests" / "data" / "sets" / "pytest-flask-1.2.0-flask-3.1.txt"
+
+
+def test_a_broken_pytest_plugin_fails_imports_and_leaves_the_apps_alone(tmp_path: Path):
+    proc = run_tools(
+        "verify", "--constraints", str(SET), "--python", "3.13", "--stages", "install,pip-check,imports,apps",
+        "--reports-dir", str(tmp_path / "reports"), "--work-dir", str(tmp_path / "work"), timeout=1200,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    report = json.loads((tmp_path / "reports" / SET.stem / "py3.13.json").read_text())
+    stages = {s["name"]: s for s in report["stages"]}
+    assert proc.returncode == 1 and stages["imports"]["status"] == "fail"
+    problems = stages["imports"]["problems"]
+    assert [(p["package"], p["module"]) for p in problems] == [("pytest-flask", "pytest_flask.plugin")], problems
+    assert "cannot import name '_request_ctx_stack' from 'flask'" in problems[0]["message"]
+    apps = stages["apps"]
+    assert apps["status"] == "pass", apps["problems"][:3]
+    assert "test_flask_core.py" in apps["details"]["apps"] and apps["details"]["tests"] >= 10
+    assert apps["details"]["plugins_not_loaded"] == ["pytest-flask (pytest_flask.plugin)"]
