@@ -9,6 +9,8 @@ import io
 import json
 import subprocess
 import sys
+import tarfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from conftest import ROOT, SCRIPTS
 from flask_lts_tools._exceptions import BackportError
 from flask_lts_tools.backports import load_backports, local_version, openvex, pin_builds, purl, simple_index, with_index
 from flask_lts_tools.backports._build import apply_series, set_version
+from flask_lts_tools.backports._normalise import needs_normalising, normalise_sdist
 from flask_lts_tools.backports._series import load_package, read_patch
 
 PATCH = """\
@@ -59,7 +62,7 @@ def _tree(tmp_path: Path, body: str = 'def greet():\n    return "hi"\n') -> Path
 
 
 def test_the_2024_channel_backports_the_four_werkzeug_safe_join_advisories():
-    (werkzeug,) = load_backports("2024", ROOT / "channels")
+    (werkzeug,) = load_backports("2024", ROOT / "channels", package="werkzeug")
     assert werkzeug.package == "werkzeug" and werkzeug.release == "3.0.6"
     assert werkzeug.version == "3.0.6+lts2024.1"
     assert [(p.advisory, p.fixed_upstream) for p in werkzeug.patches] == [
@@ -148,6 +151,57 @@ def test_the_local_version_goes_into_the_static_project_version(tmp_path: Path):
     (tree / "pyproject.toml").write_text('[project]\nname = "greet"\ndynamic = ["version"]\n')
     with pytest.raises(BackportError, match="static"):
         set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+
+
+def test_a_setup_cfg_project_gets_the_local_version_where_its_metadata_reads_it(tmp_path: Path):
+    # PyJWT 2.8.0: `version = attr: jwt.__version__`, a pyproject.toml without [project].
+    tree = _tree(tmp_path)
+    (tree / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n')
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = attr: greet.__version__\n")
+    (tree / "greet").mkdir()
+    (tree / "greet" / "__init__.py").write_text('__version__ = "1.0.0"\n__title__ = "greet"\n')
+    (tree / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: greet\nVersion: 1.0.0\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+    assert (tree / "greet" / "__init__.py").read_text() == '__version__ = "1.0.0+lts2024.1"\n__title__ = "greet"\n'
+    assert "version = attr: greet.__version__" in (tree / "setup.cfg").read_text()
+    assert "Version: 1.0.0+lts2024.1" in (tree / "PKG-INFO").read_text()
+    # a literal [metadata] version is set in setup.cfg itself
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = 1.0.0\n\n[options]\npython_requires = >=3.7\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+    assert "version = 1.0.0+lts2024.1\n" in (tree / "setup.cfg").read_text()
+    # a version read from elsewhere (setup.py, a VCS plugin) is refused, naming setup.cfg
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\n")
+    with pytest.raises(BackportError, match=r"setup.cfg of 1.0.0: \[metadata\] version is missing"):
+        set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+    (tree / "setup.cfg").write_text("[metadata]\nversion = attr: missing.__version__\n")
+    with pytest.raises(BackportError, match="no module missing in the sdist"):
+        set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+
+
+def _sdist(path: Path, mtime: int, uid: int, mode: int) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in (("greet-1.0.0/PKG-INFO", b"Version: 1.0.0\n"), ("greet-1.0.0/greet/__init__.py", b"x = 1\n")):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.uid, info.uname, info.mode = len(data), mtime, uid, f"user{uid}", mode
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_a_setuptools_sdist_is_made_reproducible_and_a_flit_one_is_left_alone(tmp_path: Path):
+    one = _sdist(tmp_path / "one.tar.gz", 1_800_000_000, 1000, 0o664)
+    time.sleep(1.1)  # another second in the gzip header
+    two = _sdist(tmp_path / "two.tar.gz", 1_800_000_500, 0, 0o644)
+    assert one.read_bytes() != two.read_bytes()
+    for path in (one, two):
+        normalise_sdist(path, 1_689_710_400)
+    assert one.read_bytes() == two.read_bytes()
+    with tarfile.open(one) as archive:
+        members = archive.getmembers()
+        assert [m.name for m in members] == ["greet-1.0.0/PKG-INFO", "greet-1.0.0/greet/__init__.py"]
+        assert {(m.mtime, m.uid, m.gid, m.uname, m.mode) for m in members} == {(1_689_710_400, 0, 0, "", 0o644)}
+        assert archive.extractfile("greet-1.0.0/greet/__init__.py").read() == b"x = 1\n"
+    assert needs_normalising(["setuptools==68.0.0", "wheel==0.40.0"])
+    assert not needs_normalising(["flit_core==3.9.0"])
 
 
 def _wheel(name: str, version: str) -> bytes:
