@@ -269,3 +269,28 @@ def test_constraints_move_only_the_frozen_pin_to_the_build_with_its_hashes():
     assert indexed.splitlines()[1:4] == [l for l in indexed.splitlines()[1:4] if l.startswith("#") or l.startswith("--extra")]
     assert "--extra-index-url https://example.invalid/2024/simple/" in indexed.splitlines()
     assert indexed.startswith("# header\n")
+
+
+def test_the_gate_matches_failures_of_tests_in_classes_and_with_parameters(tmp_path: Path):
+    # junit names a failure `dotted.module.Class::name[param]`; the patches list node ids.
+    # Tests inside a class (PyJWT's) once never matched, so the gate saw them all passing.
+    from flask_lts_tools.backports._gate import failing_tests
+
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_api_jws.py").write_text("")
+    (tmp_path / "tests" / "test_security.py").write_text("")
+    tests = [
+        "tests/test_api_jws.py::TestJWS::test_decode_rejects_empty_crit",
+        "tests/test_api_jws.py::TestJWS::test_decode_accepts_supported_crit_extension",
+        "tests/test_api_jws.py::TestJWS::test_mutations[<lambda>0]",
+        "tests/test_security.py::test_safe_join_windows_special[b/CON]",
+        "tests/test_security.py::test_safe_join_windows_special[a::b]",
+    ]
+    failed = [
+        "tests.test_api_jws.TestJWS::test_decode_rejects_empty_crit",
+        "tests.test_api_jws.TestJWS::test_mutations[<lambda>0]",
+        "tests.test_security::test_safe_join_windows_special[a::b]",
+        "tests.test_other::test_unrelated",
+    ]
+    assert failing_tests(tmp_path, tests, failed) == [tests[0], tests[2], tests[4]]
+    assert failing_tests(tmp_path, tests, []) == []
