@@ -9,6 +9,8 @@ import io
 import json
 import subprocess
 import sys
+import tarfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from conftest import ROOT, SCRIPTS
 from flask_lts_tools._exceptions import BackportError
 from flask_lts_tools.backports import load_backports, local_version, openvex, pin_builds, purl, simple_index, with_index
 from flask_lts_tools.backports._build import apply_series, set_version
+from flask_lts_tools.backports._normalise import needs_normalising, normalise_sdist
 from flask_lts_tools.backports._series import load_package, read_patch
 
 PATCH = """\
@@ -59,7 +62,7 @@ def _tree(tmp_path: Path, body: str = 'def greet():\n    return "hi"\n') -> Path
 
 
 def test_the_2024_channel_backports_the_four_werkzeug_safe_join_advisories():
-    (werkzeug,) = load_backports("2024", ROOT / "channels")
+    (werkzeug,) = load_backports("2024", ROOT / "channels", package="werkzeug")
     assert werkzeug.package == "werkzeug" and werkzeug.release == "3.0.6"
     assert werkzeug.version == "3.0.6+lts2024.1"
     assert [(p.advisory, p.fixed_upstream) for p in werkzeug.patches] == [
@@ -70,6 +73,24 @@ def test_the_2024_channel_backports_the_four_werkzeug_safe_join_advisories():
     # every advisory has a record the audit reads
     for patch in werkzeug.patches:
         assert any(patch.advisory in p.read_text() for p in (ROOT / "advisories").glob("*/werkzeug/*"))
+
+
+def test_the_2024_channel_backports_nine_pyjwt_advisories_into_one_build():
+    (pyjwt,) = load_backports("2024", ROOT / "channels", package="pyjwt")
+    assert (pyjwt.release, pyjwt.version) == ("2.8.0", "2.8.0+lts2024.1")
+    assert pyjwt.build_requires == ("setuptools==68.0.0", "wheel==0.40.0")  # 2.8.0's era; the sdist is normalised
+    assert [(p.advisory, p.fixed_upstream) for p in pyjwt.patches] == [
+        ("GHSA-752w-5fwx-jx9f", "2.12.0"), ("GHSA-xgmm-8j9v-c9wx", "2.13.0"),
+        ("GHSA-w2cx-738m-mc7w", "2.14.0"), ("GHSA-r6x4-923q-g947", "2.14.0"), ("GHSA-ffc3-869f-jxw9", "2.14.0"),
+        ("GHSA-p4g4-x82p-q773", "2.14.0"), ("GHSA-8wjv-2p76-3863", "2.14.0"), ("GHSA-w6j9-cwv2-h6wq", "2.14.0"),
+        ("GHSA-hxm8-2xgr-2p9m", "2.14.0"),
+    ]  # fmt: skip
+    by_id = {p.advisory: p for p in pyjwt.patches}
+    assert by_id["GHSA-752w-5fwx-jx9f"].aliases == ("PYSEC-2026-120", "CVE-2026-32597")
+    assert by_id["GHSA-xgmm-8j9v-c9wx"].aliases == ("PYSEC-2026-179", "CVE-2026-48526")
+    assert all(p.regression_tests and all(t.startswith("tests/test_") for t in p.regression_tests) for p in pyjwt.patches)
+    for patch in pyjwt.patches:  # every advisory has a record the audit reads
+        assert any(patch.advisory in p.read_text() for p in (ROOT / "advisories").glob("*/pyjwt/*"))
 
 
 def test_the_local_version_matches_the_frozen_pin_and_orders_below_the_next_release():
@@ -150,6 +171,57 @@ def test_the_local_version_goes_into_the_static_project_version(tmp_path: Path):
         set_version(tree, "1.0.0", "1.0.0+lts2024.2")
 
 
+def test_a_setup_cfg_project_gets_the_local_version_where_its_metadata_reads_it(tmp_path: Path):
+    # PyJWT 2.8.0: `version = attr: jwt.__version__`, a pyproject.toml without [project].
+    tree = _tree(tmp_path)
+    (tree / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n')
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = attr: greet.__version__\n")
+    (tree / "greet").mkdir()
+    (tree / "greet" / "__init__.py").write_text('__version__ = "1.0.0"\n__title__ = "greet"\n')
+    (tree / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: greet\nVersion: 1.0.0\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+    assert (tree / "greet" / "__init__.py").read_text() == '__version__ = "1.0.0+lts2024.1"\n__title__ = "greet"\n'
+    assert "version = attr: greet.__version__" in (tree / "setup.cfg").read_text()
+    assert "Version: 1.0.0+lts2024.1" in (tree / "PKG-INFO").read_text()
+    # a literal [metadata] version is set in setup.cfg itself
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = 1.0.0\n\n[options]\npython_requires = >=3.7\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+    assert "version = 1.0.0+lts2024.1\n" in (tree / "setup.cfg").read_text()
+    # a version read from elsewhere (setup.py, a VCS plugin) is refused, naming setup.cfg
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\n")
+    with pytest.raises(BackportError, match=r"setup.cfg of 1.0.0: \[metadata\] version is missing"):
+        set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+    (tree / "setup.cfg").write_text("[metadata]\nversion = attr: missing.__version__\n")
+    with pytest.raises(BackportError, match="no module missing in the sdist"):
+        set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+
+
+def _sdist(path: Path, mtime: int, uid: int, mode: int) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in (("greet-1.0.0/PKG-INFO", b"Version: 1.0.0\n"), ("greet-1.0.0/greet/__init__.py", b"x = 1\n")):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.uid, info.uname, info.mode = len(data), mtime, uid, f"user{uid}", mode
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_a_setuptools_sdist_is_made_reproducible_and_a_flit_one_is_left_alone(tmp_path: Path):
+    one = _sdist(tmp_path / "one.tar.gz", 1_800_000_000, 1000, 0o664)
+    time.sleep(1.1)  # another second in the gzip header
+    two = _sdist(tmp_path / "two.tar.gz", 1_800_000_500, 0, 0o644)
+    assert one.read_bytes() != two.read_bytes()
+    for path in (one, two):
+        normalise_sdist(path, 1_689_710_400)
+    assert one.read_bytes() == two.read_bytes()
+    with tarfile.open(one) as archive:
+        members = archive.getmembers()
+        assert [m.name for m in members] == ["greet-1.0.0/PKG-INFO", "greet-1.0.0/greet/__init__.py"]
+        assert {(m.mtime, m.uid, m.gid, m.uname, m.mode) for m in members} == {(1_689_710_400, 0, 0, "", 0o644)}
+        assert archive.extractfile("greet-1.0.0/greet/__init__.py").read() == b"x = 1\n"
+    assert needs_normalising(["setuptools==68.0.0", "wheel==0.40.0"])
+    assert not needs_normalising(["flit_core==3.9.0"])
+
+
 def _wheel(name: str, version: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -215,3 +287,28 @@ def test_constraints_move_only_the_frozen_pin_to_the_build_with_its_hashes():
     assert indexed.splitlines()[1:4] == [l for l in indexed.splitlines()[1:4] if l.startswith("#") or l.startswith("--extra")]
     assert "--extra-index-url https://example.invalid/2024/simple/" in indexed.splitlines()
     assert indexed.startswith("# header\n")
+
+
+def test_the_gate_matches_failures_of_tests_in_classes_and_with_parameters(tmp_path: Path):
+    # junit names a failure `dotted.module.Class::name[param]`; the patches list node ids.
+    # Tests inside a class (PyJWT's) once never matched, so the gate saw them all passing.
+    from flask_lts_tools.backports._gate import failing_tests
+
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_api_jws.py").write_text("")
+    (tmp_path / "tests" / "test_security.py").write_text("")
+    tests = [
+        "tests/test_api_jws.py::TestJWS::test_decode_rejects_empty_crit",
+        "tests/test_api_jws.py::TestJWS::test_decode_accepts_supported_crit_extension",
+        "tests/test_api_jws.py::TestJWS::test_mutations[<lambda>0]",
+        "tests/test_security.py::test_safe_join_windows_special[b/CON]",
+        "tests/test_security.py::test_safe_join_windows_special[a::b]",
+    ]
+    failed = [
+        "tests.test_api_jws.TestJWS::test_decode_rejects_empty_crit",
+        "tests.test_api_jws.TestJWS::test_mutations[<lambda>0]",
+        "tests.test_security::test_safe_join_windows_special[a::b]",
+        "tests.test_other::test_unrelated",
+    ]
+    assert failing_tests(tmp_path, tests, failed) == [tests[0], tests[2], tests[4]]
+    assert failing_tests(tmp_path, tests, []) == []

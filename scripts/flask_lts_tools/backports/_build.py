@@ -3,14 +3,16 @@
 The sdist comes from the package index, checked against the index's sha256 (the upstream
 stage's fetcher). Every patch is first tried with `patch --dry-run` and no fuzz, so a patch
 that no longer applies stops the build before anything is touched, naming the patch. The
-version is set in the project's metadata (`[project] version` in pyproject.toml, and the
-sdist's PKG-INFO), then `python -m build` makes the sdist and the wheel without build
+version is set in the project's metadata (`[project] version` in pyproject.toml, or
+setup.cfg's `[metadata] version` and the module it names, and the sdist's PKG-INFO), then `python -m build` makes the sdist and the wheel without build
 isolation, in an environment holding exactly the pinned build backend, with
-SOURCE_DATE_EPOCH set to the frozen sdist's upload time: the same inputs give the same bytes.
+SOURCE_DATE_EPOCH set to the frozen sdist's upload time: the same inputs give the same bytes
+(a setuptools sdist after `_normalise`, since setuptools ignores SOURCE_DATE_EPOCH there).
 """
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import json
 import re
@@ -24,8 +26,10 @@ from .. import _layout as layout
 from .. import venvs
 from .._exceptions import BackportError, FlaskLTSError
 from .._files import atomic_write, sha256
+from .._toml import tomllib
 from ..pythons import Interpreter
 from ..verify.stages.upstream.sdist import Sdist, fetch_sdist
+from ._normalise import needs_normalising, normalise_sdist
 from ._series import PackageBackports, Patch
 
 BUILD_FRONTEND = "build==1.2.2"  # only orchestrates; the backend (build-requires) makes the bytes
@@ -105,24 +109,69 @@ def apply_series(tree: Path, patches: tuple[Patch, ...], release: str) -> None:
 
 
 _PROJECT_VERSION = re.compile(r'^(version\s*=\s*)"([^"]+)"\s*$', re.M)
+_SETUP_CFG_ATTR = re.compile(r"^attr:\s*([A-Za-z_][\w.]*)\.__version__$")
 
 
 def set_version(tree: Path, release: str, version: str) -> None:
-    """The local version into pyproject.toml's static `[project] version` and PKG-INFO."""
+    """The local version into the project's static version, and PKG-INFO.
+
+    The static version is pyproject.toml's `[project] version` or, for setuptools projects of
+    the setup.cfg era, setup.cfg's `[metadata] version`: a literal, or `attr: pkg.__version__`,
+    whose module then gets the version (so `pkg.__version__` names the build too)."""
     pyproject = tree / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
-    matches = [m for m in _PROJECT_VERSION.finditer(text) if m.group(2) == release]
-    if len(matches) != 1:
-        raise BackportError(
-            f"{pyproject.name} of {release}: no single static `version = \"{release}\"` to set the local version in; "
-            "backports support projects with a static [project] version only"
-        )
-    m = matches[0]
-    pyproject.write_text(text[: m.start()] + f'{m.group(1)}"{version}"' + text[m.end():], encoding="utf-8")
+    try:
+        project = tomllib.loads(text).get("project", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise BackportError(f"{pyproject.name} of {release}: not valid TOML ({exc})") from None
+    if "version" in project or not (tree / "setup.cfg").is_file():
+        matches = [m for m in _PROJECT_VERSION.finditer(text) if m.group(2) == release]
+        if len(matches) != 1:
+            raise BackportError(
+                f"{pyproject.name} of {release}: no single static `version = \"{release}\"` to set the local version in; "
+                "backports support a static [project] version, or setup.cfg's [metadata] version"
+            )
+        m = matches[0]
+        pyproject.write_text(text[: m.start()] + f'{m.group(1)}"{version}"' + text[m.end():], encoding="utf-8")
+    else:
+        _set_setup_cfg_version(tree, release, version)
     pkg_info = tree / "PKG-INFO"
     if pkg_info.is_file():
         info = pkg_info.read_text(encoding="utf-8")
         pkg_info.write_text(re.sub(r"^Version: .*$", f"Version: {version}", info, count=1, flags=re.M), encoding="utf-8")
+
+
+def _set_setup_cfg_version(tree: Path, release: str, version: str) -> None:
+    setup_cfg = tree / "setup.cfg"
+    text = setup_cfg.read_text(encoding="utf-8")
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        raise BackportError(f"setup.cfg of {release}: unreadable ({exc})") from None
+    value = parser.get("metadata", "version", fallback="").strip()
+    if value == release:
+        target, pattern = setup_cfg, re.compile(rf"^(version\s*=\s*){re.escape(release)}\s*$", re.M)
+    elif (attr := _SETUP_CFG_ATTR.match(value)) is not None:
+        module = attr.group(1).replace(".", "/")
+        candidates = [tree / base / name for base in (".", "src") for name in (f"{module}/__init__.py", f"{module}.py")]
+        found = [c for c in candidates if c.is_file()]
+        if not found:
+            raise BackportError(f"setup.cfg of {release}: version = {value}, but no module {attr.group(1)} in the sdist")
+        target, pattern = found[0], re.compile(rf"""^(__version__\s*=\s*)(["']){re.escape(release)}\2\s*$""", re.M)
+    else:
+        raise BackportError(
+            f"setup.cfg of {release}: [metadata] version is {value or 'missing'}; backports support a literal "
+            "version or `attr: pkg.__version__`"
+        )
+    target_text = target.read_text(encoding="utf-8")
+    matches = list(pattern.finditer(target_text))
+    if len(matches) != 1:
+        raise BackportError(f"{target.relative_to(tree)} of {release}: no single version {release} to set the local version in")
+    m = matches[0]
+    quote = m.group(2) if m.re.groups > 1 else ""
+    replaced = f"{m.group(1)}{quote}{version}{quote}"
+    target.write_text(target_text[: m.start()] + replaced + target_text[m.end():], encoding="utf-8")
 
 
 def _build_environment(interpreter: Interpreter, requirements: list[str], work: Path) -> venvs.Environment:
@@ -181,6 +230,9 @@ def build(
         )  # fmt: skip
         if not out.ok:
             raise BackportError(f"{backports.folder}: python -m build failed for {backports.version}:\n{out.tail()}")
+        if needs_normalising(backports.build_requires):
+            for sdist_path in out_dir.glob("*.tar.gz"):
+                normalise_sdist(sdist_path, epoch)
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)

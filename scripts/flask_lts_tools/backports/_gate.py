@@ -25,7 +25,7 @@ from ..constraints import read_pins
 from ..pythons import Interpreter
 from ..verify import Context, Options, PinnedSet
 from ..verify._pytest import run_pytest
-from ..verify.stages.upstream import run_suite
+from ..verify.stages.upstream import node_id, run_suite
 from ..verify.stages.upstream.catalogue import load_catalogue, load_known_failures
 from ..verify.stages.upstream.sdist import SdistFile, fetch_sdist
 from ._build import Build
@@ -62,13 +62,18 @@ class GateResult:
         return asdict(self)
 
 
+def failing_tests(directory: Path, tests: list[str], failed: list[str]) -> list[str]:
+    """Which of `tests` (node ids, `path.py::Class::name[param]`) are among `failed` (the junit
+    ids of run_pytest's problems: `dotted.module.Class::name[param]`, a param may hold "::")."""
+    failed_ids = {node_id(directory, *test.split("::", 1)) for test in failed if "::" in test}
+    return [test for test in tests if test in failed_ids]
+
+
 def _regression(ctx: Context, directory: Path, tests: list[str], label: str, version: str) -> RegressionRun:
     out, failures, counts, _ = run_pytest(ctx, directory, label, PLUGIN, timeout=300, targets=tests)
     run = RegressionRun(version, tests=counts["tests"])
-    # junit ids are "module.dotted::name[param]"; node ids "path.py::name[param]" (a param may hold "::")
-    failed_names = {p.test.partition("::")[2] for p in failures if p.test}
-    for test in tests:
-        (run.failing if test.split(".py::", 1)[-1] in failed_names else run.passing).append(test)
+    run.failing = failing_tests(directory, tests, [p.test for p in failures if p.test])
+    run.passing = [test for test in tests if test not in run.failing]
     run.failed, run.passed = len(run.failing), len(run.passing)
     if out.returncode is None or counts["tests"] != len(tests):
         run.failing = run.failing or tests
