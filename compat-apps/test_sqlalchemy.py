@@ -100,3 +100,20 @@ def test_paginate(app):
     assert last["titles"] == ["Book 7"] and last["has_next"] is False
     # error_out defaults to True: a page past the end is a 404.
     assert client.get("/books?page=9&per_page=3").status_code == 404
+
+
+def test_relative_sqlite_uri_lives_in_the_instance_folder(tmp_path, monkeypatch):
+    # As real apps configure it: a relative URI from the environment, an app factory; 3.0
+    # puts the file in the instance folder (2.x put it beside the app: test_sqlalchemy_2.py).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///blog.db")
+    app = Flask(__name__, instance_path=str(tmp_path / "instance"), root_path=str(tmp_path / "src"))
+    app.config.update(TESTING=True, SQLALCHEMY_DATABASE_URI=__import__("os").environ["DATABASE_URL"])
+    db.init_app(app)
+    with app.app_context():
+        db.create_all()
+        db.session.add(Author(name="Relative"))
+        db.session.commit()
+        assert db.session.execute(db.select(Author.name)).scalars().all() == ["Relative"]
+    assert (tmp_path / "instance" / "blog.db").is_file()
+    assert not (tmp_path / "blog.db").exists() and not (tmp_path / "src" / "blog.db").exists()

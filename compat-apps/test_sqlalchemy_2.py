@@ -104,3 +104,22 @@ def test_paginate(app):
     assert last["titles"] == ["Book 7"] and last["has_next"] is False
     # error_out defaults to True: a page past the end is a 404.
     assert client.get("/books?page=9&per_page=3").status_code == 404
+
+
+def test_relative_sqlite_uri_lives_beside_the_app(tmp_path, monkeypatch):
+    # As real 2.x apps configure it: a relative URI from the environment; 2.x joins it to the
+    # app's root_path (3.0 moved it to the instance folder: test_sqlalchemy.py).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///blog.db")
+    app = Flask(__name__, instance_path=str(tmp_path / "instance"), root_path=str(tmp_path / "src"))
+    app.config.update(TESTING=True, SQLALCHEMY_DATABASE_URI=__import__("os").environ["DATABASE_URL"],
+                      SQLALCHEMY_TRACK_MODIFICATIONS=False)
+    (tmp_path / "src").mkdir()
+    db.init_app(app)
+    with app.app_context():
+        db.create_all()
+        db.session.add(Author(name="Relative"))
+        db.session.commit()
+        assert [a.name for a in Author.query.all()] == ["Relative"]
+    assert (tmp_path / "src" / "blog.db").is_file()
+    assert not (tmp_path / "blog.db").exists() and not (tmp_path / "instance" / "blog.db").exists()

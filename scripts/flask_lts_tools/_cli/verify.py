@@ -21,7 +21,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="report name for --constraints (default: the file's stem)")
     p.add_argument("--python", action="append", metavar="X.Y[=PATH]", help="Python(s) to verify on (default: the channel's)")
     p.add_argument("--stages", help=f"comma-separated subset of: {','.join(stage_names())}")
-    p.add_argument("--strict", action="store_true", help="warnings fail the stage")
+    p.add_argument("--strict", action="store_true", help="warnings, and failing tests that are not breaks (test-harness, environment, spurious), fail the stage")
+    p.add_argument("--suites", default="", help="comma-separated packages whose own suites the upstream stage runs (default: every catalogued one in the set)")
+    p.add_argument("--no-baseline", dest="baseline", action="store_false",
+                   help="do not run a suite's failing tests again with the package's own era set")
     # Twice the cores: a verification waits a good part of its time (suites that sleep,
     # index round trips, subprocess start-up), so two per core keep the cores busy.
     # Measured on 2 cores (docs/benchmarks.md): 2 at once 738 s, 3 683 s, 4 646 s, 5 696 s.
@@ -58,7 +61,7 @@ def command(args: argparse.Namespace) -> int:
         return Options(
             stages=stages, workdir=args.work_dir, apps_dirs=args.apps or [layout.COMPAT_APPS],
             known_failures=layout.known_failure_files(target.channel.name if target.channel else None, args.known_failures, args.channels_dir),
-            strict=args.strict, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache,
+            strict=args.strict, baseline=args.baseline, suites=tuple(n.strip() for n in args.suites.split(",") if n.strip()), sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache,
         )  # fmt: skip
 
     results = verify_matrix(found, interpreters, skipped, options_for, args.jobs, progress, args.reports_dir)

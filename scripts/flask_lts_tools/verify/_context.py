@@ -20,6 +20,9 @@ class Options:
     apps_dirs: Sequence[Path] = (layout.COMPAT_APPS,)
     known_failures: Sequence[Path] = ()  # known-failures files: the common one, then the channel's
     strict: bool = False
+    # failing suite tests run again with the package's own era set (stages/upstream/baseline.py)
+    baseline: bool = True
+    suites: Sequence[str] = ()  # the upstream stage runs only these packages' suites; empty: every catalogued one
     timeout: float = 1800
     sdist_cache: Path = layout.SDISTS  # sdists of the upstream suites, sha256-checked
     testtools_cache: Path = layout.TESTTOOLS  # resolved and installed test tools, per Python
