@@ -19,7 +19,7 @@ from packaging.version import Version
 from conftest import ROOT, SCRIPTS
 from flask_lts_tools._exceptions import BackportError
 from flask_lts_tools.backports import load_backports, local_version, openvex, pin_builds, purl, simple_index, with_index
-from flask_lts_tools.backports._build import apply_series, set_version
+from flask_lts_tools.backports._build import apply_series, check_built_version, set_version
 from flask_lts_tools.backports._series import load_package, read_patch
 
 PATCH = """\
@@ -59,7 +59,7 @@ def _tree(tmp_path: Path, body: str = 'def greet():\n    return "hi"\n') -> Path
 
 
 def test_the_2024_channel_backports_the_four_werkzeug_safe_join_advisories():
-    (werkzeug,) = load_backports("2024", ROOT / "channels")
+    (werkzeug,) = load_backports("2024", ROOT / "channels", package="werkzeug")
     assert werkzeug.package == "werkzeug" and werkzeug.release == "3.0.6"
     assert werkzeug.version == "3.0.6+lts2024.1"
     assert [(p.advisory, p.fixed_upstream) for p in werkzeug.patches] == [
@@ -146,8 +146,58 @@ def test_the_local_version_goes_into_the_static_project_version(tmp_path: Path):
     assert 'version = "9"' in (tree / "pyproject.toml").read_text()
     assert "Version: 1.0.0+lts2024.2" in (tree / "PKG-INFO").read_text()
     (tree / "pyproject.toml").write_text('[project]\nname = "greet"\ndynamic = ["version"]\n')
-    with pytest.raises(BackportError, match="static"):
+    with pytest.raises(BackportError, match="no literal version '1.0.0'"):
         set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+
+
+def test_a_flit_dynamic_version_is_set_in_the_modules_dunder_version(tmp_path: Path):
+    """click 8.1.8: `dynamic = ["version"]`, flit reads `__version__` from the package."""
+    tree = _tree(tmp_path)
+    (tree / "pyproject.toml").write_text('[project]\nname = "greet"\ndynamic = ["version"]\n\n[tool.x]\nversion = "1.0.0"\n')
+    (tree / "src" / "greet" / "sub").mkdir(parents=True)
+    (tree / "src" / "greet" / "__init__.py").write_text('__version__ = "1.0.0"\n')
+    (tree / "src" / "greet" / "sub" / "__init__.py").write_text('__version__ = "0.1"\n')
+    (tree / "tests").mkdir()
+    (tree / "tests" / "test_version.py").write_text('__version__ = "1.0.0"\n')
+    changed = set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert (tree / "src" / "greet" / "__init__.py").read_text() == '__version__ = "1.0.0+lts2024.2"\n'
+    assert (tree / "src" / "greet" / "sub" / "__init__.py").read_text() == '__version__ = "0.1"\n'  # another version: not the release's
+    assert (tree / "tests" / "test_version.py").read_text() == '__version__ = "1.0.0"\n'  # tests are not the package
+    assert 'version = "1.0.0"' in (tree / "pyproject.toml").read_text()  # not [project]
+    assert changed == [tree / "src" / "greet" / "__init__.py"]
+
+
+def test_a_setuptools_version_is_set_in_setup_cfg_or_what_setup_py_reads(tmp_path: Path):
+    """flask-httpauth 4.8.0: setup.cfg's [metadata] version; flask-cors 4.0.2: setup.py execs
+    flask_cors/version.py; both sdists carry an egg-info PKG-INFO besides their own."""
+    tree = _tree(tmp_path)
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = 1.0.0\n\n[bdist_wheel]\nuniversal = true\n")
+    (tree / "setup.py").write_text("import setuptools\n\nsetuptools.setup()\n")
+    (tree / "greet.egg-info").mkdir()
+    for info in (tree / "PKG-INFO", tree / "greet.egg-info" / "PKG-INFO"):
+        info.write_text("Metadata-Version: 2.1\nName: greet\nVersion: 1.0.0\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert "version = 1.0.0+lts2024.2\n" in (tree / "setup.cfg").read_text()
+    assert all("Version: 1.0.0+lts2024.2" in p.read_text() for p in (tree / "PKG-INFO", tree / "greet.egg-info" / "PKG-INFO"))
+
+    tree = _tree(tmp_path / "other")
+    (tree / "setup.py").write_text("exec(open('greet/version.py').read())\nsetup(name='greet', version=__version__)\n")
+    (tree / "greet").mkdir()
+    (tree / "greet" / "version.py").write_text("__version__ = '1.0.0'\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert (tree / "greet" / "version.py").read_text() == "__version__ = '1.0.0+lts2024.2'\n"
+
+    tree = _tree(tmp_path / "literal")
+    (tree / "setup.py").write_text("setup(name='greet', version='1.0.0', python_requires='>=3.8')\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert "version='1.0.0+lts2024.2'" in (tree / "setup.py").read_text()
+
+
+def test_a_build_that_does_not_carry_the_local_version_is_refused():
+    check_built_version(["flask_cors-4.0.2+lts2024.1-py2.py3-none-any.whl", "flask_cors-4.0.2+lts2024.1.tar.gz"], "4.0.2+lts2024.1")
+    check_built_version(["Flask-HTTPAuth-4.8.0+lts2024.1.tar.gz"], "4.8.0+lts2024.1")  # an unnormalised sdist name of its era
+    with pytest.raises(BackportError, match=r"greet-1.0.0-py3-none-any.whl: built as 1.0.0, not the backport's version 1.0.0\+lts2024.2"):
+        check_built_version(["greet-1.0.0-py3-none-any.whl"], "1.0.0+lts2024.2")
 
 
 def _wheel(name: str, version: str) -> bytes:
