@@ -20,6 +20,7 @@ from conftest import ROOT, SCRIPTS
 from flask_lts_tools._exceptions import BackportError
 from flask_lts_tools.backports import load_backports, local_version, openvex, pin_builds, purl, simple_index, with_index
 from flask_lts_tools.backports._build import apply_series, check_built_version, set_version
+from flask_lts_tools.backports._gate import failed
 from flask_lts_tools.backports._series import load_package, read_patch
 
 PATCH = """\
@@ -198,6 +199,18 @@ def test_a_build_that_does_not_carry_the_local_version_is_refused():
     check_built_version(["Flask-HTTPAuth-4.8.0+lts2024.1.tar.gz"], "4.8.0+lts2024.1")  # an unnormalised sdist name of its era
     with pytest.raises(BackportError, match=r"greet-1.0.0-py3-none-any.whl: built as 1.0.0, not the backport's version 1.0.0\+lts2024.2"):
         check_built_version(["greet-1.0.0-py3-none-any.whl"], "1.0.0+lts2024.2")
+
+
+def test_the_gate_reads_failures_of_functions_params_and_unittest_methods():
+    """junit names a failure `module.dotted::name` (functions) or `module.dotted.Class::name`
+    (methods: flask-cors's tests are unittest classes); node ids name them `path.py::...`."""
+    junit = {"tests.test_security::test_safe_join_windows_special[CON::x]",
+             "tests.extension.test_app_extension.AppExtensionPlusInPath::test_plus_path_origin_allowed"}  # fmt: skip
+    assert failed("tests/test_security.py::test_safe_join_windows_special[CON::x]", junit)
+    assert not failed("tests/test_security.py::test_safe_join_windows_special[NUL]", junit)
+    assert failed("tests/extension/test_app_extension.py::AppExtensionPlusInPath::test_plus_path_origin_allowed", junit)
+    assert not failed("tests/extension/test_app_extension.py::AppExtensionPlusInPath::test_space_path_origin_allowed", junit)
+    assert not failed("tests/extension/test_app_extension.py::OtherClass::test_plus_path_origin_allowed", junit)
 
 
 def _wheel(name: str, version: str) -> bytes:

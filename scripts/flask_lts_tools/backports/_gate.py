@@ -62,13 +62,27 @@ class GateResult:
         return asdict(self)
 
 
+def failed(node_id: str, junit_ids: set[str]) -> bool:
+    """Whether a node id (`tests/t.py::Class::test[param]`) is among the failures that pytest's
+    junit report names `tests.t.Class::test[param]` (the classname is the module, dotted, plus
+    the classes of a method; a [param] may hold anything, "::" included)."""
+    rest = node_id.partition(".py::")[2]
+    head, bracket, param = rest.partition("[")
+    *classes, name = head.split("::")
+    name += bracket + param
+    for junit in junit_ids:
+        classname, _, junit_name = junit.partition("::")
+        if junit_name == name and (not classes or classname.split(".")[-len(classes):] == classes):
+            return True
+    return False
+
+
 def _regression(ctx: Context, directory: Path, tests: list[str], label: str, version: str) -> RegressionRun:
     out, failures, counts, _ = run_pytest(ctx, directory, label, PLUGIN, timeout=300, targets=tests)
     run = RegressionRun(version, tests=counts["tests"])
-    # junit ids are "module.dotted::name[param]"; node ids "path.py::name[param]" (a param may hold "::")
-    failed_names = {p.test.partition("::")[2] for p in failures if p.test}
+    failed_ids = {p.test for p in failures if p.test}
     for test in tests:
-        (run.failing if test.split(".py::", 1)[-1] in failed_names else run.passing).append(test)
+        (run.failing if failed(test, failed_ids) else run.passing).append(test)
     run.failed, run.passed = len(run.failing), len(run.passing)
     if out.returncode is None or counts["tests"] != len(tests):
         run.failing = run.failing or tests
