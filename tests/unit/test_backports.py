@@ -5,10 +5,12 @@ the OpenVEX document and constraints moved to the builds."""
 from __future__ import annotations
 
 import hashlib
+import gzip
 import io
 import json
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from packaging.version import Version
 from conftest import ROOT, SCRIPTS
 from flask_lts_tools._exceptions import BackportError
 from flask_lts_tools.backports import load_backports, local_version, openvex, pin_builds, purl, simple_index, with_index
-from flask_lts_tools.backports._build import apply_series, check_built_version, set_version
+from flask_lts_tools.backports._build import apply_series, check_built_version, normalize_sdist, set_version
 from flask_lts_tools.backports._gate import failed
 from flask_lts_tools.backports._series import load_package, read_patch
 
@@ -192,6 +194,36 @@ def test_a_setuptools_version_is_set_in_setup_cfg_or_what_setup_py_reads(tmp_pat
     (tree / "setup.py").write_text("setup(name='greet', version='1.0.0', python_requires='>=3.8')\n")
     set_version(tree, "1.0.0", "1.0.0+lts2024.2")
     assert "version='1.0.0+lts2024.2'" in (tree / "setup.py").read_text()
+
+
+def _sdist(path: Path, names: list[str], mtime: float, owner: str, gzip_time: int) -> Path:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename=path.name, mode="wb", fileobj=buffer, mtime=gzip_time) as zipped:
+        with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive:
+            for name in names:
+                info = tarfile.TarInfo(f"greet-1.0.0/{name}")
+                info.size, info.mtime, info.uname, info.uid = 5, mtime, owner, 1000 if owner else 0
+                archive.addfile(info, io.BytesIO(b"hello"))
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_setuptools_sdist_is_made_reproducible_and_a_flit_one_is_left_as_it_is(tmp_path: Path):
+    """setuptools writes the build's clock and user into its sdists; two builds must still give
+    the same bytes. flit_core's sdists (Werkzeug's, Flask's: published) must not change."""
+    epoch = 1725035573
+    one = _sdist(tmp_path / "one.tar.gz", ["PKG-INFO", "setup.py"], 1796027702.58, "root", 1796027702)
+    two = _sdist(tmp_path / "two.tar.gz", ["setup.py", "PKG-INFO"], 1796027725.63, "builder", 1796027725)
+    assert normalize_sdist(one, epoch) and normalize_sdist(two, epoch)
+    assert one.read_bytes() == two.read_bytes()
+    with tarfile.open(one) as archive:
+        assert [(m.name, m.mtime, m.uname, m.uid) for m in archive.getmembers()] == [
+            ("greet-1.0.0/PKG-INFO", epoch, "", 0), ("greet-1.0.0/setup.py", epoch, "", 0)]
+        assert archive.extractfile("greet-1.0.0/setup.py").read() == b"hello"
+    assert not normalize_sdist(one, epoch)  # idempotent
+    flit = _sdist(tmp_path / "flit.tar.gz", ["setup.py", "PKG-INFO"], 0, "", epoch)
+    before = flit.read_bytes()
+    assert not normalize_sdist(flit, epoch) and flit.read_bytes() == before
 
 
 def test_a_build_that_does_not_carry_the_local_version_is_refused():

@@ -13,10 +13,13 @@ frozen sdist's upload time: the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 import re
 import shutil
+import tarfile
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -192,6 +195,31 @@ def check_built_version(filenames: list[str], version: str) -> None:
             )
 
 
+def normalize_sdist(path: Path, epoch: int) -> bool:
+    """Make an sdist's bytes depend on its contents and the epoch only. flit_core writes them so
+    (every time at most SOURCE_DATE_EPOCH, no owner): left as they are. setuptools' sdists carry
+    the build's clock (the gzip header, each file's time) and the builder's user: rewritten, as
+    strip-nondeterminism does, with entries sorted, times clamped to the epoch, no owner, and
+    the gzip header's time the epoch. Returns whether the file was rewritten."""
+    data = path.read_bytes()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        members = [(m, archive.extractfile(m).read() if m.isfile() else None) for m in archive.getmembers()]
+    header_time = int.from_bytes(data[4:8], "little")
+    if header_time <= epoch and all(m.mtime <= epoch and m.uid == 0 and m.gid == 0 and not m.uname and not m.gname for m, _ in members):
+        return False
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch, compresslevel=9) as zipped:
+        with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive:
+            for member, content in sorted(members, key=lambda mc: mc[0].name):
+                member.mtime = min(int(member.mtime), epoch)
+                member.uid = member.gid = 0
+                member.uname = member.gname = ""
+                member.pax_headers = {}
+                archive.addfile(member, io.BytesIO(content) if content is not None else None)
+    path.write_bytes(out.getvalue())
+    return True
+
+
 def _build_environment(interpreter: Interpreter, requirements: list[str], work: Path) -> venvs.Environment:
     """A venv holding exactly the build frontend and the pinned backend, made once per inputs."""
     key = hashlib.sha256(json.dumps([interpreter.full_version, BUILD_FRONTEND, sorted(requirements)]).encode()).hexdigest()[:16]
@@ -249,6 +277,9 @@ def build(
         if not out.ok:
             raise BackportError(f"{backports.folder}: python -m build failed for {backports.version}:\n{out.tail()}")
         check_built_version(sorted(p.name for p in out_dir.iterdir()), backports.version)
+        for sdist in out_dir.glob("*.tar.gz"):
+            if normalize_sdist(sdist, epoch):
+                log(f"{sdist.name}: times clamped to SOURCE_DATE_EPOCH, owner removed (the backend wrote the build's)")
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
