@@ -22,7 +22,8 @@ from conftest import ROOT, SCRIPTS
 from flask_lts_tools._exceptions import BackportError
 from flask_lts_tools.backports import load_backports, local_version, openvex, pin_builds, purl, simple_index, with_index
 from flask_lts_tools.backports._build import apply_series, check_built_version, normalize_sdist, set_version
-from flask_lts_tools.backports._gate import failed
+from flask_lts_tools.backports._gate import failed, suite_of
+from flask_lts_tools.verify.stages.upstream.catalogue import Suite, load_catalogue
 from flask_lts_tools.backports._series import load_package, read_patch
 
 PATCH = """\
@@ -243,6 +244,15 @@ def test_the_gate_reads_failures_of_functions_params_and_unittest_methods():
     assert failed("tests/extension/test_app_extension.py::AppExtensionPlusInPath::test_plus_path_origin_allowed", junit)
     assert not failed("tests/extension/test_app_extension.py::AppExtensionPlusInPath::test_space_path_origin_allowed", junit)
     assert not failed("tests/extension/test_app_extension.py::OtherClass::test_plus_path_origin_allowed", junit)
+
+
+def test_the_gate_runs_a_suite_the_catalogue_does_not_list_with_its_defaults():
+    """marshmallow has no [suites.marshmallow] (make verify does not run it); its backport's gate
+    runs the sdist's tests/ with discovered requirements instead of failing on the lookup."""
+    catalogue = load_catalogue()
+    assert "marshmallow" not in catalogue.suites
+    assert suite_of(catalogue, "marshmallow") == Suite("marshmallow")
+    assert suite_of(catalogue, "click") is catalogue.suites["click"]
 
 
 def _wheel(name: str, version: str) -> bytes:
