@@ -76,6 +76,25 @@ def test_the_2024_channel_backports_the_four_werkzeug_safe_join_advisories():
         assert any(patch.advisory in p.read_text() for p in (ROOT / "advisories").glob("*/werkzeug/*"))
 
 
+def test_every_2024_backport_decision_names_a_patch_of_its_build_and_the_published_build_carries_it():
+    """A decision that names its patch (not "pending") names a patch of the package's series,
+    its version is that package's build, and the published build carries the patch."""
+    from flask_lts_tools.backports import published_builds
+    from flask_lts_tools.channel import load_channel
+
+    channel = load_channel(ROOT / "channels" / "2024.toml")
+    packages = {b.package: b for b in load_backports("2024", ROOT / "channels")}
+    published = {(r["package"], r["version"]): {p["advisory"] for p in r["patches"]} for r in published_builds("2024", ROOT / "packages")}
+    named = [d for d in channel.decisions if d.decision == "backport" and not d.patch_pending]
+    assert {d.package for d in named} >= {"werkzeug", "flask", "flask-cors", "flask-httpauth", "click", "marshmallow"}
+    for decision in named:
+        build = packages[decision.package]
+        (patch,) = [p for p in build.patches if p.path.relative_to(ROOT).as_posix() == decision.patch]
+        assert decision.version == build.version, decision.where
+        assert decision.id == patch.advisory or decision.id in patch.aliases, decision.where
+        assert patch.advisory in published[(build.package, build.version)], decision.where
+
+
 def test_the_local_version_matches_the_frozen_pin_and_orders_below_the_next_release():
     version = Version(local_version("3.0.6", "2024", 1))
     assert str(version) == "3.0.6+lts2024.1" and version.local == "lts2024.1"
