@@ -5,12 +5,12 @@ the OpenVEX document and constraints moved to the builds."""
 from __future__ import annotations
 
 import hashlib
+import gzip
 import io
 import json
 import subprocess
 import sys
 import tarfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -21,8 +21,9 @@ from packaging.version import Version
 from conftest import ROOT, SCRIPTS
 from flask_lts_tools._exceptions import BackportError
 from flask_lts_tools.backports import load_backports, local_version, openvex, pin_builds, purl, simple_index, with_index
-from flask_lts_tools.backports._build import apply_series, set_version
-from flask_lts_tools.backports._normalise import needs_normalising, normalise_sdist
+from flask_lts_tools.backports._build import apply_series, check_built_version, normalize_sdist, set_version
+from flask_lts_tools.backports._gate import failed, suite_of
+from flask_lts_tools.verify.stages.upstream.catalogue import Suite, load_catalogue
 from flask_lts_tools.backports._series import load_package, read_patch
 
 PATCH = """\
@@ -75,22 +76,23 @@ def test_the_2024_channel_backports_the_four_werkzeug_safe_join_advisories():
         assert any(patch.advisory in p.read_text() for p in (ROOT / "advisories").glob("*/werkzeug/*"))
 
 
-def test_the_2024_channel_backports_nine_pyjwt_advisories_into_one_build():
-    (pyjwt,) = load_backports("2024", ROOT / "channels", package="pyjwt")
-    assert (pyjwt.release, pyjwt.version) == ("2.8.0", "2.8.0+lts2024.1")
-    assert pyjwt.build_requires == ("setuptools==68.0.0", "wheel==0.40.0")  # 2.8.0's era; the sdist is normalised
-    assert [(p.advisory, p.fixed_upstream) for p in pyjwt.patches] == [
-        ("GHSA-752w-5fwx-jx9f", "2.12.0"), ("GHSA-xgmm-8j9v-c9wx", "2.13.0"),
-        ("GHSA-w2cx-738m-mc7w", "2.14.0"), ("GHSA-r6x4-923q-g947", "2.14.0"), ("GHSA-ffc3-869f-jxw9", "2.14.0"),
-        ("GHSA-p4g4-x82p-q773", "2.14.0"), ("GHSA-8wjv-2p76-3863", "2.14.0"), ("GHSA-w6j9-cwv2-h6wq", "2.14.0"),
-        ("GHSA-hxm8-2xgr-2p9m", "2.14.0"),
-    ]  # fmt: skip
-    by_id = {p.advisory: p for p in pyjwt.patches}
-    assert by_id["GHSA-752w-5fwx-jx9f"].aliases == ("PYSEC-2026-120", "CVE-2026-32597")
-    assert by_id["GHSA-xgmm-8j9v-c9wx"].aliases == ("PYSEC-2026-179", "CVE-2026-48526")
-    assert all(p.regression_tests and all(t.startswith("tests/test_") for t in p.regression_tests) for p in pyjwt.patches)
-    for patch in pyjwt.patches:  # every advisory has a record the audit reads
-        assert any(patch.advisory in p.read_text() for p in (ROOT / "advisories").glob("*/pyjwt/*"))
+def test_every_2024_backport_decision_names_a_patch_of_its_build_and_the_published_build_carries_it():
+    """A decision that names its patch (not "pending") names a patch of the package's series,
+    its version is that package's build, and the published build carries the patch."""
+    from flask_lts_tools.backports import published_builds
+    from flask_lts_tools.channel import load_channel
+
+    channel = load_channel(ROOT / "channels" / "2024.toml")
+    packages = {b.package: b for b in load_backports("2024", ROOT / "channels")}
+    published = {(r["package"], r["version"]): {p["advisory"] for p in r["patches"]} for r in published_builds("2024", ROOT / "packages")}
+    named = [d for d in channel.decisions if d.decision == "backport" and not d.patch_pending]
+    assert {d.package for d in named} >= {"werkzeug", "flask", "flask-cors", "flask-httpauth", "click", "marshmallow"}
+    for decision in named:
+        build = packages[decision.package]
+        (patch,) = [p for p in build.patches if p.path.relative_to(ROOT).as_posix() == decision.patch]
+        assert decision.version == build.version, decision.where
+        assert decision.id == patch.advisory or decision.id in patch.aliases, decision.where
+        assert patch.advisory in published[(build.package, build.version)], decision.where
 
 
 def test_the_local_version_matches_the_frozen_pin_and_orders_below_the_next_release():
@@ -167,59 +169,109 @@ def test_the_local_version_goes_into_the_static_project_version(tmp_path: Path):
     assert 'version = "9"' in (tree / "pyproject.toml").read_text()
     assert "Version: 1.0.0+lts2024.2" in (tree / "PKG-INFO").read_text()
     (tree / "pyproject.toml").write_text('[project]\nname = "greet"\ndynamic = ["version"]\n')
-    with pytest.raises(BackportError, match="static"):
+    with pytest.raises(BackportError, match="no literal version '1.0.0'"):
         set_version(tree, "1.0.0", "1.0.0+lts2024.2")
 
 
-def test_a_setup_cfg_project_gets_the_local_version_where_its_metadata_reads_it(tmp_path: Path):
-    # PyJWT 2.8.0: `version = attr: jwt.__version__`, a pyproject.toml without [project].
+def test_a_flit_dynamic_version_is_set_in_the_modules_dunder_version(tmp_path: Path):
+    """click 8.1.8: `dynamic = ["version"]`, flit reads `__version__` from the package."""
     tree = _tree(tmp_path)
-    (tree / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n')
-    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = attr: greet.__version__\n")
+    (tree / "pyproject.toml").write_text('[project]\nname = "greet"\ndynamic = ["version"]\n\n[tool.x]\nversion = "1.0.0"\n')
+    (tree / "src" / "greet" / "sub").mkdir(parents=True)
+    (tree / "src" / "greet" / "__init__.py").write_text('__version__ = "1.0.0"\n')
+    (tree / "src" / "greet" / "sub" / "__init__.py").write_text('__version__ = "0.1"\n')
+    (tree / "tests").mkdir()
+    (tree / "tests" / "test_version.py").write_text('__version__ = "1.0.0"\n')
+    changed = set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert (tree / "src" / "greet" / "__init__.py").read_text() == '__version__ = "1.0.0+lts2024.2"\n'
+    assert (tree / "src" / "greet" / "sub" / "__init__.py").read_text() == '__version__ = "0.1"\n'  # another version: not the release's
+    assert (tree / "tests" / "test_version.py").read_text() == '__version__ = "1.0.0"\n'  # tests are not the package
+    assert 'version = "1.0.0"' in (tree / "pyproject.toml").read_text()  # not [project]
+    assert changed == [tree / "src" / "greet" / "__init__.py"]
+
+
+def test_a_setuptools_version_is_set_in_setup_cfg_or_what_setup_py_reads(tmp_path: Path):
+    """flask-httpauth 4.8.0: setup.cfg's [metadata] version; flask-cors 4.0.2: setup.py execs
+    flask_cors/version.py; both sdists carry an egg-info PKG-INFO besides their own."""
+    tree = _tree(tmp_path)
+    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = 1.0.0\n\n[bdist_wheel]\nuniversal = true\n")
+    (tree / "setup.py").write_text("import setuptools\n\nsetuptools.setup()\n")
+    (tree / "greet.egg-info").mkdir()
+    for info in (tree / "PKG-INFO", tree / "greet.egg-info" / "PKG-INFO"):
+        info.write_text("Metadata-Version: 2.1\nName: greet\nVersion: 1.0.0\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert "version = 1.0.0+lts2024.2\n" in (tree / "setup.cfg").read_text()
+    assert all("Version: 1.0.0+lts2024.2" in p.read_text() for p in (tree / "PKG-INFO", tree / "greet.egg-info" / "PKG-INFO"))
+
+    tree = _tree(tmp_path / "other")
+    (tree / "setup.py").write_text("exec(open('greet/version.py').read())\nsetup(name='greet', version=__version__)\n")
     (tree / "greet").mkdir()
-    (tree / "greet" / "__init__.py").write_text('__version__ = "1.0.0"\n__title__ = "greet"\n')
-    (tree / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: greet\nVersion: 1.0.0\n")
-    set_version(tree, "1.0.0", "1.0.0+lts2024.1")
-    assert (tree / "greet" / "__init__.py").read_text() == '__version__ = "1.0.0+lts2024.1"\n__title__ = "greet"\n'
-    assert "version = attr: greet.__version__" in (tree / "setup.cfg").read_text()
-    assert "Version: 1.0.0+lts2024.1" in (tree / "PKG-INFO").read_text()
-    # a literal [metadata] version is set in setup.cfg itself
-    (tree / "setup.cfg").write_text("[metadata]\nname = greet\nversion = 1.0.0\n\n[options]\npython_requires = >=3.7\n")
-    set_version(tree, "1.0.0", "1.0.0+lts2024.1")
-    assert "version = 1.0.0+lts2024.1\n" in (tree / "setup.cfg").read_text()
-    # a version read from elsewhere (setup.py, a VCS plugin) is refused, naming setup.cfg
-    (tree / "setup.cfg").write_text("[metadata]\nname = greet\n")
-    with pytest.raises(BackportError, match=r"setup.cfg of 1.0.0: \[metadata\] version is missing"):
-        set_version(tree, "1.0.0", "1.0.0+lts2024.1")
-    (tree / "setup.cfg").write_text("[metadata]\nversion = attr: missing.__version__\n")
-    with pytest.raises(BackportError, match="no module missing in the sdist"):
-        set_version(tree, "1.0.0", "1.0.0+lts2024.1")
+    (tree / "greet" / "version.py").write_text("__version__ = '1.0.0'\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert (tree / "greet" / "version.py").read_text() == "__version__ = '1.0.0+lts2024.2'\n"
+
+    tree = _tree(tmp_path / "literal")
+    (tree / "setup.py").write_text("setup(name='greet', version='1.0.0', python_requires='>=3.8')\n")
+    set_version(tree, "1.0.0", "1.0.0+lts2024.2")
+    assert "version='1.0.0+lts2024.2'" in (tree / "setup.py").read_text()
 
 
-def _sdist(path: Path, mtime: int, uid: int, mode: int) -> Path:
-    with tarfile.open(path, "w:gz") as archive:
-        for name, data in (("greet-1.0.0/PKG-INFO", b"Version: 1.0.0\n"), ("greet-1.0.0/greet/__init__.py", b"x = 1\n")):
-            info = tarfile.TarInfo(name)
-            info.size, info.mtime, info.uid, info.uname, info.mode = len(data), mtime, uid, f"user{uid}", mode
-            archive.addfile(info, io.BytesIO(data))
+def _sdist(path: Path, names: list[str], mtime: float, owner: str, gzip_time: int) -> Path:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename=path.name, mode="wb", fileobj=buffer, mtime=gzip_time) as zipped:
+        with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive:
+            for name in names:
+                info = tarfile.TarInfo(f"greet-1.0.0/{name}")
+                info.size, info.mtime, info.uname, info.uid = 5, mtime, owner, 1000 if owner else 0
+                archive.addfile(info, io.BytesIO(b"hello"))
+    path.write_bytes(buffer.getvalue())
     return path
 
 
-def test_a_setuptools_sdist_is_made_reproducible_and_a_flit_one_is_left_alone(tmp_path: Path):
-    one = _sdist(tmp_path / "one.tar.gz", 1_800_000_000, 1000, 0o664)
-    time.sleep(1.1)  # another second in the gzip header
-    two = _sdist(tmp_path / "two.tar.gz", 1_800_000_500, 0, 0o644)
-    assert one.read_bytes() != two.read_bytes()
-    for path in (one, two):
-        normalise_sdist(path, 1_689_710_400)
+def test_a_setuptools_sdist_is_made_reproducible_and_a_flit_one_is_left_as_it_is(tmp_path: Path):
+    """setuptools writes the build's clock and user into its sdists; two builds must still give
+    the same bytes. flit_core's sdists (Werkzeug's, Flask's: published) must not change."""
+    epoch = 1725035573
+    one = _sdist(tmp_path / "one.tar.gz", ["PKG-INFO", "setup.py"], 1796027702.58, "root", 1796027702)
+    two = _sdist(tmp_path / "two.tar.gz", ["setup.py", "PKG-INFO"], 1796027725.63, "builder", 1796027725)
+    assert normalize_sdist(one, epoch) and normalize_sdist(two, epoch)
     assert one.read_bytes() == two.read_bytes()
     with tarfile.open(one) as archive:
-        members = archive.getmembers()
-        assert [m.name for m in members] == ["greet-1.0.0/PKG-INFO", "greet-1.0.0/greet/__init__.py"]
-        assert {(m.mtime, m.uid, m.gid, m.uname, m.mode) for m in members} == {(1_689_710_400, 0, 0, "", 0o644)}
-        assert archive.extractfile("greet-1.0.0/greet/__init__.py").read() == b"x = 1\n"
-    assert needs_normalising(["setuptools==68.0.0", "wheel==0.40.0"])
-    assert not needs_normalising(["flit_core==3.9.0"])
+        assert [(m.name, m.mtime, m.uname, m.uid) for m in archive.getmembers()] == [
+            ("greet-1.0.0/PKG-INFO", epoch, "", 0), ("greet-1.0.0/setup.py", epoch, "", 0)]
+        assert archive.extractfile("greet-1.0.0/setup.py").read() == b"hello"
+    assert not normalize_sdist(one, epoch)  # idempotent
+    flit = _sdist(tmp_path / "flit.tar.gz", ["setup.py", "PKG-INFO"], 0, "", epoch)
+    before = flit.read_bytes()
+    assert not normalize_sdist(flit, epoch) and flit.read_bytes() == before
+
+
+def test_a_build_that_does_not_carry_the_local_version_is_refused():
+    check_built_version(["flask_cors-4.0.2+lts2024.1-py2.py3-none-any.whl", "flask_cors-4.0.2+lts2024.1.tar.gz"], "4.0.2+lts2024.1")
+    check_built_version(["Flask-HTTPAuth-4.8.0+lts2024.1.tar.gz"], "4.8.0+lts2024.1")  # an unnormalised sdist name of its era
+    with pytest.raises(BackportError, match=r"greet-1.0.0-py3-none-any.whl: built as 1.0.0, not the backport's version 1.0.0\+lts2024.2"):
+        check_built_version(["greet-1.0.0-py3-none-any.whl"], "1.0.0+lts2024.2")
+
+
+def test_the_gate_reads_failures_of_functions_params_and_unittest_methods():
+    """junit names a failure `module.dotted::name` (functions) or `module.dotted.Class::name`
+    (methods: flask-cors's tests are unittest classes); node ids name them `path.py::...`."""
+    junit = {"tests.test_security::test_safe_join_windows_special[CON::x]",
+             "tests.extension.test_app_extension.AppExtensionPlusInPath::test_plus_path_origin_allowed"}  # fmt: skip
+    assert failed("tests/test_security.py::test_safe_join_windows_special[CON::x]", junit)
+    assert not failed("tests/test_security.py::test_safe_join_windows_special[NUL]", junit)
+    assert failed("tests/extension/test_app_extension.py::AppExtensionPlusInPath::test_plus_path_origin_allowed", junit)
+    assert not failed("tests/extension/test_app_extension.py::AppExtensionPlusInPath::test_space_path_origin_allowed", junit)
+    assert not failed("tests/extension/test_app_extension.py::OtherClass::test_plus_path_origin_allowed", junit)
+
+
+def test_the_gate_runs_a_suite_the_catalogue_does_not_list_with_its_defaults():
+    """marshmallow has no [suites.marshmallow] (make verify does not run it); its backport's gate
+    runs the sdist's tests/ with discovered requirements instead of failing on the lookup."""
+    catalogue = load_catalogue()
+    assert "marshmallow" not in catalogue.suites
+    assert suite_of(catalogue, "marshmallow") == Suite("marshmallow")
+    assert suite_of(catalogue, "click") is catalogue.suites["click"]
 
 
 def _wheel(name: str, version: str) -> bytes:
@@ -287,28 +339,3 @@ def test_constraints_move_only_the_frozen_pin_to_the_build_with_its_hashes():
     assert indexed.splitlines()[1:4] == [l for l in indexed.splitlines()[1:4] if l.startswith("#") or l.startswith("--extra")]
     assert "--extra-index-url https://example.invalid/2024/simple/" in indexed.splitlines()
     assert indexed.startswith("# header\n")
-
-
-def test_the_gate_matches_failures_of_tests_in_classes_and_with_parameters(tmp_path: Path):
-    # junit names a failure `dotted.module.Class::name[param]`; the patches list node ids.
-    # Tests inside a class (PyJWT's) once never matched, so the gate saw them all passing.
-    from flask_lts_tools.backports._gate import failing_tests
-
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_api_jws.py").write_text("")
-    (tmp_path / "tests" / "test_security.py").write_text("")
-    tests = [
-        "tests/test_api_jws.py::TestJWS::test_decode_rejects_empty_crit",
-        "tests/test_api_jws.py::TestJWS::test_decode_accepts_supported_crit_extension",
-        "tests/test_api_jws.py::TestJWS::test_mutations[<lambda>0]",
-        "tests/test_security.py::test_safe_join_windows_special[b/CON]",
-        "tests/test_security.py::test_safe_join_windows_special[a::b]",
-    ]
-    failed = [
-        "tests.test_api_jws.TestJWS::test_decode_rejects_empty_crit",
-        "tests.test_api_jws.TestJWS::test_mutations[<lambda>0]",
-        "tests.test_security::test_safe_join_windows_special[a::b]",
-        "tests.test_other::test_unrelated",
-    ]
-    assert failing_tests(tmp_path, tests, failed) == [tests[0], tests[2], tests[4]]
-    assert failing_tests(tmp_path, tests, []) == []

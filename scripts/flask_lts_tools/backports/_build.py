@@ -3,33 +3,37 @@
 The sdist comes from the package index, checked against the index's sha256 (the upstream
 stage's fetcher). Every patch is first tried with `patch --dry-run` and no fuzz, so a patch
 that no longer applies stops the build before anything is touched, naming the patch. The
-version is set in the project's metadata (`[project] version` in pyproject.toml, or
-setup.cfg's `[metadata] version` and the module it names, and the sdist's PKG-INFO), then `python -m build` makes the sdist and the wheel without build
-isolation, in an environment holding exactly the pinned build backend, with
-SOURCE_DATE_EPOCH set to the frozen sdist's upload time: the same inputs give the same bytes
-(a setuptools sdist after `_normalise`, since setuptools ignores SOURCE_DATE_EPOCH there).
+version is set wherever the release writes it (pyproject.toml's static `[project] version`,
+setup.cfg's `[metadata] version`, setup.py, a module's `__version__` for flit's dynamic version
+or setup.py's reader, and the sdist's PKG-INFO), then `python -m build` makes the sdist and
+the wheel (both checked to carry the local version) without build isolation, in an
+environment holding exactly the pinned build backend, with SOURCE_DATE_EPOCH set to the
+frozen sdist's upload time: the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
-import configparser
+import gzip
 import hashlib
+import io
 import json
 import re
 import shutil
+import tarfile
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+from packaging.version import Version
+
 from .. import _layout as layout
 from .. import venvs
 from .._exceptions import BackportError, FlaskLTSError
 from .._files import atomic_write, sha256
-from .._toml import tomllib
 from ..pythons import Interpreter
 from ..verify.stages.upstream.sdist import Sdist, fetch_sdist
-from ._normalise import needs_normalising, normalise_sdist
 from ._series import PackageBackports, Patch
 
 BUILD_FRONTEND = "build==1.2.2"  # only orchestrates; the backend (build-requires) makes the bytes
@@ -109,69 +113,111 @@ def apply_series(tree: Path, patches: tuple[Patch, ...], release: str) -> None:
 
 
 _PROJECT_VERSION = re.compile(r'^(version\s*=\s*)"([^"]+)"\s*$', re.M)
-_SETUP_CFG_ATTR = re.compile(r"^attr:\s*([A-Za-z_][\w.]*)\.__version__$")
+_SETUP_CFG_VERSION = re.compile(r"^(version\s*=\s*)(\S+)\s*$", re.M)
+_SETUP_PY_VERSION = re.compile(r"""(\bversion\s*=\s*)(['"])([^'"]+)\2""")
+_MODULE_VERSION = re.compile(r"""^(__version__\s*(?::\s*str\s*)?=\s*)(['"])([^'"]+)\2""", re.M)
+_NOT_THE_PACKAGE = {"tests", "test", "docs", "doc", "examples", "example", "benchmarks", "build", "dist"}
 
 
-def set_version(tree: Path, release: str, version: str) -> None:
-    """The local version into the project's static version, and PKG-INFO.
+def _sections(text: str) -> list[tuple[str, int, int]]:
+    """An INI file's sections as (name, start, end) offsets."""
+    heads = [(m.group(1).strip(), m.start()) for m in re.finditer(r"^\[([^\]]+)\]\s*$", text, re.M)]
+    return [(name, start, heads[i + 1][1] if i + 1 < len(heads) else len(text)) for i, (name, start) in enumerate(heads)]
 
-    The static version is pyproject.toml's `[project] version` or, for setuptools projects of
-    the setup.cfg era, setup.cfg's `[metadata] version`: a literal, or `attr: pkg.__version__`,
-    whose module then gets the version (so `pkg.__version__` names the build too)."""
+
+def _version_sources(tree: Path, release: str) -> list[tuple[Path, int, int]]:
+    """Where the release writes its own version literally, as (file, start, end) of the value:
+    pyproject.toml's static `[project] version`, setup.cfg's `[metadata] version`, a literal
+    `version=` in setup.py, and `__version__ = "X"` in the package's modules (what flit's
+    dynamic version, setuptools' `attr:` and setup.py's own readers take it from)."""
+    found: list[tuple[Path, int, int]] = []
     pyproject = tree / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
-    try:
-        project = tomllib.loads(text).get("project", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise BackportError(f"{pyproject.name} of {release}: not valid TOML ({exc})") from None
-    if "version" in project or not (tree / "setup.cfg").is_file():
-        matches = [m for m in _PROJECT_VERSION.finditer(text) if m.group(2) == release]
-        if len(matches) != 1:
-            raise BackportError(
-                f"{pyproject.name} of {release}: no single static `version = \"{release}\"` to set the local version in; "
-                "backports support a static [project] version, or setup.cfg's [metadata] version"
-            )
-        m = matches[0]
-        pyproject.write_text(text[: m.start()] + f'{m.group(1)}"{version}"' + text[m.end():], encoding="utf-8")
-    else:
-        _set_setup_cfg_version(tree, release, version)
-    pkg_info = tree / "PKG-INFO"
-    if pkg_info.is_file():
-        info = pkg_info.read_text(encoding="utf-8")
-        pkg_info.write_text(re.sub(r"^Version: .*$", f"Version: {version}", info, count=1, flags=re.M), encoding="utf-8")
-
-
-def _set_setup_cfg_version(tree: Path, release: str, version: str) -> None:
+    if pyproject.is_file():
+        text = pyproject.read_text(encoding="utf-8")
+        for name, start, end in _sections(text):
+            if name == "project":
+                found += [(pyproject, start + m.start(2), start + m.end(2)) for m in _PROJECT_VERSION.finditer(text[start:end]) if m.group(2) == release]
     setup_cfg = tree / "setup.cfg"
-    text = setup_cfg.read_text(encoding="utf-8")
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error as exc:
-        raise BackportError(f"setup.cfg of {release}: unreadable ({exc})") from None
-    value = parser.get("metadata", "version", fallback="").strip()
-    if value == release:
-        target, pattern = setup_cfg, re.compile(rf"^(version\s*=\s*){re.escape(release)}\s*$", re.M)
-    elif (attr := _SETUP_CFG_ATTR.match(value)) is not None:
-        module = attr.group(1).replace(".", "/")
-        candidates = [tree / base / name for base in (".", "src") for name in (f"{module}/__init__.py", f"{module}.py")]
-        found = [c for c in candidates if c.is_file()]
-        if not found:
-            raise BackportError(f"setup.cfg of {release}: version = {value}, but no module {attr.group(1)} in the sdist")
-        target, pattern = found[0], re.compile(rf"""^(__version__\s*=\s*)(["']){re.escape(release)}\2\s*$""", re.M)
-    else:
+    if setup_cfg.is_file():
+        text = setup_cfg.read_text(encoding="utf-8")
+        for name, start, end in _sections(text):
+            if name == "metadata":
+                found += [(setup_cfg, start + m.start(2), start + m.end(2)) for m in _SETUP_CFG_VERSION.finditer(text[start:end]) if m.group(2) == release]
+    setup_py = tree / "setup.py"
+    if setup_py.is_file():
+        found += [(setup_py, m.start(3), m.end(3)) for m in _SETUP_PY_VERSION.finditer(setup_py.read_text(encoding="utf-8")) if m.group(3) == release]
+    for module in sorted(tree.rglob("*.py")):
+        parts = module.relative_to(tree).parts
+        if module.name == "setup.py" and len(parts) == 1 or any(p in _NOT_THE_PACKAGE or p.startswith(".") for p in parts[:-1]):
+            continue
+        text = module.read_text(encoding="utf-8", errors="replace")
+        found += [(module, m.start(3), m.end(3)) for m in _MODULE_VERSION.finditer(text) if m.group(3) == release]
+    return found
+
+
+def set_version(tree: Path, release: str, version: str) -> list[Path]:
+    """The local version wherever the release writes its version (`_version_sources`), and in
+    the sdist's PKG-INFO files; returns the files changed. BackportError when the release
+    writes its version nowhere this can set it (a version from version control, say)."""
+    sources = _version_sources(tree, release)
+    if not sources:
         raise BackportError(
-            f"setup.cfg of {release}: [metadata] version is {value or 'missing'}; backports support a literal "
-            "version or `attr: pkg.__version__`"
+            f"{tree.name}: no literal version {release!r} in pyproject.toml's [project], setup.cfg's [metadata], setup.py "
+            "or a module's __version__; backports support projects that write their version in one of these"
         )
-    target_text = target.read_text(encoding="utf-8")
-    matches = list(pattern.finditer(target_text))
-    if len(matches) != 1:
-        raise BackportError(f"{target.relative_to(tree)} of {release}: no single version {release} to set the local version in")
-    m = matches[0]
-    quote = m.group(2) if m.re.groups > 1 else ""
-    replaced = f"{m.group(1)}{quote}{version}{quote}"
-    target.write_text(target_text[: m.start()] + replaced + target_text[m.end():], encoding="utf-8")
+    changed: list[Path] = []
+    for path in dict.fromkeys(p for p, _, _ in sources):
+        text = path.read_text(encoding="utf-8")
+        for _, start, end in sorted((s for s in sources if s[0] == path), key=lambda s: -s[1]):
+            text = text[:start] + version + text[end:]
+        path.write_text(text, encoding="utf-8")
+        changed.append(path)
+    for pkg_info in [tree / "PKG-INFO", *sorted(tree.glob("*.egg-info/PKG-INFO")), *sorted(tree.glob("src/*.egg-info/PKG-INFO"))]:
+        if pkg_info.is_file():
+            info = pkg_info.read_text(encoding="utf-8")
+            pkg_info.write_text(re.sub(r"^Version: .*$", f"Version: {version}", info, count=1, flags=re.M), encoding="utf-8")
+            changed.append(pkg_info)
+    return changed
+
+
+def check_built_version(filenames: list[str], version: str) -> None:
+    """Every built file must carry the local version: a backend that took the version from
+    somewhere set_version did not reach would otherwise publish a build named as the release."""
+    for filename in filenames:
+        try:
+            built = parse_wheel_filename(filename)[1] if filename.endswith(".whl") else parse_sdist_filename(filename)[1]
+        except (InvalidWheelFilename, InvalidSdistFilename):
+            raise BackportError(f"{filename}: not a wheel or sdist file name the package index accepts") from None
+        if built != Version(version):
+            raise BackportError(
+                f"{filename}: built as {built}, not the backport's version {version}; the build backend takes its version "
+                "from somewhere set_version does not set (docs/backports.md, 'The version')"
+            )
+
+
+def normalize_sdist(path: Path, epoch: int) -> bool:
+    """Make an sdist's bytes depend on its contents and the epoch only. flit_core writes them so
+    (every time at most SOURCE_DATE_EPOCH, no owner): left as they are. setuptools' sdists carry
+    the build's clock (the gzip header, each file's time) and the builder's user: rewritten, as
+    strip-nondeterminism does, with entries sorted, times clamped to the epoch, no owner, and
+    the gzip header's time the epoch. Returns whether the file was rewritten."""
+    data = path.read_bytes()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        members = [(m, archive.extractfile(m).read() if m.isfile() else None) for m in archive.getmembers()]
+    header_time = int.from_bytes(data[4:8], "little")
+    if header_time <= epoch and all(m.mtime <= epoch and m.uid == 0 and m.gid == 0 and not m.uname and not m.gname for m, _ in members):
+        return False
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch, compresslevel=9) as zipped:
+        with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive:
+            for member, content in sorted(members, key=lambda mc: mc[0].name):
+                member.mtime = min(int(member.mtime), epoch)
+                member.uid = member.gid = 0
+                member.uname = member.gname = ""
+                member.pax_headers = {}
+                archive.addfile(member, io.BytesIO(content) if content is not None else None)
+    path.write_bytes(out.getvalue())
+    return True
 
 
 def _build_environment(interpreter: Interpreter, requirements: list[str], work: Path) -> venvs.Environment:
@@ -230,9 +276,10 @@ def build(
         )  # fmt: skip
         if not out.ok:
             raise BackportError(f"{backports.folder}: python -m build failed for {backports.version}:\n{out.tail()}")
-        if needs_normalising(backports.build_requires):
-            for sdist_path in out_dir.glob("*.tar.gz"):
-                normalise_sdist(sdist_path, epoch)
+        check_built_version(sorted(p.name for p in out_dir.iterdir()), backports.version)
+        for sdist in out_dir.glob("*.tar.gz"):
+            if normalize_sdist(sdist, epoch):
+                log(f"{sdist.name}: times clamped to SOURCE_DATE_EPOCH, owner removed (the backend wrote the build's)")
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
