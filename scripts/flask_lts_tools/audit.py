@@ -372,6 +372,17 @@ def audit(
     )
 
 
+BACKPORT_STAGES = ("being made", "patched, to build and publish", "built and published, for the next serial to pin")
+
+
+def backport_stage(finding: Finding) -> str:
+    """Where a pending backport stands: its patch is being made, the patch is there and the
+    build is not published yet, or the build is published and waits for a serial to pin it."""
+    if finding.decision is None or finding.decision.patch == PATCH_PENDING:
+        return BACKPORT_STAGES[0]
+    return BACKPORT_STAGES[2] if finding.note and " is published " in finding.note else BACKPORT_STAGES[1]
+
+
 def blocking_counts(report: AuditReport) -> str:
     """What blocks, in a few words: "3 undecided, 4 pending (2 backports being made)"."""
     parts = []
@@ -380,9 +391,10 @@ def blocking_counts(report: AuditReport) -> str:
         if count:
             label = {"decision-invalid": "with a decision that does not hold", "expired": "with an expired decision"}.get(status, status)
             parts.append(f"{count} {label}")
-    backports = len(report.pending_backports)
-    if backports:
-        parts[-1] += f" ({backports} backport{'s' if backports != 1 else ''} being made)"
+    stages = [backport_stage(f) for f in report.pending_backports]
+    notes = [f"{n} backport{'s' if n != 1 else ''} {label}" for label in BACKPORT_STAGES if (n := stages.count(label))]
+    if notes:
+        parts[-1] += f" ({', '.join(notes)})"
     return ", ".join(parts)
 
 
@@ -450,8 +462,12 @@ def format_table(report: AuditReport) -> str:
             out += [f"      evidence: {e}" for e in d.evidence]
     pending = report.pending_backports
     if pending:
-        out += ["", f"Pending backports ({len(pending)}; they block publishing until built):"]
-        out += [f"  {f.package} {f.version} -> {f.decision.version}: {f.advisory.id}" for f in pending if f.decision]
+        out += ["", f"Pending backports ({len(pending)}; they block publishing until built and pinned by a serial):"]
+        out += [
+            f"  {f.package} {f.version} -> {f.decision.version}: {f.advisory.id}"
+            f" ({backport_stage(f)})"
+            for f in pending if f.decision
+        ]  # fmt: skip
     if report.notes:
         out += ["", "Notes:", *(f"  {n}" for n in report.notes)]
     out += ["", _verdict(report)]
@@ -483,8 +499,11 @@ def _verdict(report: AuditReport) -> str:
     pending = [f for f in blocking if f.status == "pending"]
     if pending:
         kinds = {k: sum(f.decision is not None and f.decision.decision == k for f in pending) for k in ("backport", "fixed-in-series", "exception")}
-        what = ", ".join(f"{n} {label}" for k, label in (("backport", "backport(s) being made"), ("fixed-in-series", "refresh(es) to take"),
-                                                         ("exception", "exception(s) to verify and apply")) if (n := kinds[k]))
+        stages = [backport_stage(f) for f in pending if f.backport_pending]
+        what = ", ".join(
+            [f"{n} backport(s) {label}" for label in BACKPORT_STAGES if (n := stages.count(label))]
+            + [f"{n} {label}" for k, label in (("fixed-in-series", "refresh(es) to take"), ("exception", "exception(s) to verify and apply")) if (n := kinds[k])]
+        )  # fmt: skip
         parts.append(f"{len(pending)} decided but pending ({what})")
     return f"FAIL: {len(blocking)} finding(s) block: " + "; ".join(parts)
 

@@ -426,7 +426,7 @@ def test_backport_pending_then_patch_missing_then_built(tmp_path: Path, db):
     assert report.to_dict()["summary"]["pending_backports"] == 1
     table = format_table(report)
     assert "backport 3.0.3+lts2024.1 (patch pending)" in table
-    assert f"Pending backports (1; they block publishing until built):\n  werkzeug 3.0.3 -> 3.0.3+lts2024.1: {Q34M}" in table
+    assert f"Pending backports (1; they block publishing until built and pinned by a serial):\n  werkzeug 3.0.3 -> 3.0.3+lts2024.1: {Q34M} (being made)" in table
     assert "FAIL: 1 finding(s) block: 1 decided but pending (1 backport(s) being made)" in table
 
     patch = f"channels/2024/patches/werkzeug/{Q34M}.patch"
@@ -438,6 +438,7 @@ def test_backport_pending_then_patch_missing_then_built(tmp_path: Path, db):
     (tmp_path / patch).write_text("--- a/src/werkzeug/formparser.py\n+++ b/src/werkzeug/formparser.py\n")
     (ready,) = audit(named, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY).findings
     assert ready.status == "pending" and "ready: build 3.0.3+lts2024.1" in ready.note and ready.backport_pending
+    assert "1 decided but pending (1 backport(s) patched, to build and publish)" in format_table(audit(named, parse_pins("werkzeug==3.0.3\n"), db, BEFORE_EXPIRY))
     unpublished = audit(named, parse_pins("werkzeug==3.0.3+lts2024.1\n"), db, BEFORE_EXPIRY)
     assert [f.status for f in unpublished.findings] == ["decision-invalid"] and unpublished.exit_code == 1
     assert "packages/2024/ publishes no such build" in unpublished.findings[0].note
