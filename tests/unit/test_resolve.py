@@ -291,9 +291,9 @@ def test_the_published_werkzeug_build_is_what_the_2024_constraints_would_pin():
         "770c5733222ec3069080700cb68c9fc7ce5099e3713ff62a27481ec19e0b77ae",
         "76b21844a9ed5f2a39d60201d1936a169b5417f3bb52d2bf0c38860658962407",
     ])  # fmt: skip
-    assert BUILDS["pyjwt"] == ("2.8.0", "2.8.0+lts2024.1", [
-        "45fbfc2073c0a754f1f7b48ec2f668cd0543bb4b43ec0d124dc2edb4faea4172",
-        "0dd1fd1ba222e6ea82b9317817eddc18797534159d4c3f0a4610f3f9a46ec8ef",
+    assert BUILDS["pyjwt"] == ("2.8.0", "2.8.0+lts2024.2", [  # the newest revision wins
+        "91e6451e1f8cf1ee6ab71b498e543ed2e7089079027194a5c742ab9c8213caa6",
+        "635e48740140104e575b8f5b4f2bb3aa0cc4ef9f4556a2f85002efb9eab3efc3",
     ])  # fmt: skip
 
 
@@ -302,7 +302,7 @@ def test_constraints_pin_the_build_with_its_hashes_and_name_the_channel_index(tm
     assert resolution.index_url == "https://flask-lts.github.io/flask-lts/2024/simple/"
     note = resolution.notes[-1]
     assert note.startswith("backport builds: ") and note.endswith(" (served by https://flask-lts.github.io/flask-lts/2024/simple/)")
-    assert "werkzeug 3.0.6 -> 3.0.6+lts2024.1" in note and "pyjwt 2.8.0 -> 2.8.0+lts2024.1" in note
+    assert "werkzeug 3.0.6 -> 3.0.6+lts2024.1" in note and "pyjwt 2.8.0 -> 2.8.0+lts2024.2" in note
     files = constraint_files(resolution, tmp_path, dt.date(2031, 1, 1))
     assert len(files) == 2 + 2 * len(resolution.channel.pythons)
     build_hashes = {f"sha256:{h}" for h in BUILDS["werkzeug"][2]}
