@@ -595,9 +595,9 @@ PENDING_BACKPORTS = {
         ("flask-httpauth", "4.8.0+lts2024.1"): {"PYSEC-2026-2152"},
         ("click", "8.1.8+lts2024.1"): {"PYSEC-2026-2132"},
         ("marshmallow", "3.21.3+lts2024.1"): {"PYSEC-2026-1605"},
-        ("pyjwt", "2.8.0+lts2024.1"): {"GHSA-8wjv-2p76-3863", "GHSA-ffc3-869f-jxw9", "GHSA-hxm8-2xgr-2p9m", "GHSA-p4g4-x82p-q773",
+        ("pyjwt", "2.8.0+lts2024.2"): {"GHSA-8wjv-2p76-3863", "GHSA-ffc3-869f-jxw9", "GHSA-hxm8-2xgr-2p9m", "GHSA-p4g4-x82p-q773",
                                        "GHSA-r6x4-923q-g947", "GHSA-w2cx-738m-mc7w", "GHSA-w6j9-cwv2-h6wq", "PYSEC-2026-120",
-                                       "PYSEC-2026-179"},
+                                       "PYSEC-2026-179", "GHSA-42vr-xj54-vc7v", "GHSA-jwrc-g2q2-pq5p"},
     },
     "2026": {},
 }

@@ -95,6 +95,25 @@ def test_every_2024_backport_decision_names_a_patch_of_its_build_and_the_publish
         assert patch.advisory in published[(build.package, build.version)], decision.where
 
 
+def test_the_2024_channel_backports_eleven_pyjwt_advisories_into_one_build():
+    (pyjwt,) = load_backports("2024", ROOT / "channels", package="pyjwt")
+    assert (pyjwt.release, pyjwt.version) == ("2.8.0", "2.8.0+lts2024.2")  # revision 2 added GHSA-jwrc and GHSA-42vr
+    assert pyjwt.build_requires == ("setuptools==68.0.0", "wheel==0.40.0")  # 2.8.0's era; the sdist is normalised
+    assert [(p.advisory, p.fixed_upstream) for p in pyjwt.patches] == [
+        ("GHSA-752w-5fwx-jx9f", "2.12.0"), ("GHSA-xgmm-8j9v-c9wx", "2.13.0"),
+        ("GHSA-w2cx-738m-mc7w", "2.14.0"), ("GHSA-r6x4-923q-g947", "2.14.0"), ("GHSA-ffc3-869f-jxw9", "2.14.0"),
+        ("GHSA-p4g4-x82p-q773", "2.14.0"), ("GHSA-8wjv-2p76-3863", "2.14.0"), ("GHSA-w6j9-cwv2-h6wq", "2.14.0"),
+        ("GHSA-hxm8-2xgr-2p9m", "2.14.0"), ("GHSA-jwrc-g2q2-pq5p", "2.14.0"), ("GHSA-42vr-xj54-vc7v", "2.15.0"),
+    ]  # fmt: skip
+    by_id = {p.advisory: p for p in pyjwt.patches}
+    assert by_id["GHSA-752w-5fwx-jx9f"].aliases == ("PYSEC-2026-120", "CVE-2026-32597")
+    assert by_id["GHSA-xgmm-8j9v-c9wx"].aliases == ("PYSEC-2026-179", "CVE-2026-48526")
+    assert by_id["GHSA-42vr-xj54-vc7v"].aliases == ("CVE-2026-101918", "PYSEC-2026-4141")
+    assert all(p.regression_tests and all(t.startswith("tests/test_") for t in p.regression_tests) for p in pyjwt.patches)
+    for patch in pyjwt.patches:  # every advisory has a record the audit reads
+        assert any(patch.advisory in p.read_text() for p in (ROOT / "advisories").glob("*/pyjwt/*"))
+
+
 def test_the_local_version_matches_the_frozen_pin_and_orders_below_the_next_release():
     version = Version(local_version("3.0.6", "2024", 1))
     assert str(version) == "3.0.6+lts2024.1" and version.local == "lts2024.1"
