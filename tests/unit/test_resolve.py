@@ -295,8 +295,8 @@ def test_the_published_werkzeug_build_is_what_the_2024_constraints_would_pin():
     committed = {p.name: p.version for p in read_pins(COMMITTED / "flask-lts-2024.txt") if p.marker is None}
     assert {name: release for name, (release, _, _) in BUILDS.items()} == {name: committed[name] for name in BUILDS}
     assert BUILDS["pyjwt"] == ("2.8.0", "2.8.0+lts2024.2", [  # the newest revision wins
-        "91e6451e1f8cf1ee6ab71b498e543ed2e7089079027194a5c742ab9c8213caa6",
-        "635e48740140104e575b8f5b4f2bb3aa0cc4ef9f4556a2f85002efb9eab3efc3",
+        "4126e269296632071f428b76e2392efa2fdca038bdf64778885ba9ae740fecd1",
+        "6681264f440df9454a96e7b82f9686bf40de4273d2157debf185b3d555b3fd42",
     ])  # fmt: skip
 
 
