@@ -39,7 +39,7 @@ def test_every_case_names_its_source_and_a_known_class():
 
 def test_each_rule_has_a_real_case():
     rules = {c["rule"] for c in CASES if c["kind"] != BREAK}
-    assert {"testing-helper", "warnings-assertion", "private-internals"} <= rules
+    assert {"testing-helper", "warnings-assertion", "private-internals", "fixture-absent", "optional-module-absent", "network"} <= rules
     assert any(c["kind"] == BREAK for c in CASES)
 
 
