@@ -175,7 +175,9 @@ def run_suite_under(
     result.frames = {test: sorted([list(f) for f in locations(traces.get(test, "") + "\n" + p)]) for test, p in result.failing.items()}
     whole = [p.message for p in problems if not p.test]
     if whole and not result.failing:  # the suite as a whole failed (a conftest that does not import)
-        result.failing["<suite>"] = result.problems[0] if result.problems else "the suite failed"
+        text = "\n".join(whole)
+        cause = next((l.strip() for l in text.splitlines() if l.lstrip().startswith("E ") or "Error" in l), "")
+        result.failing["<suite>"] = (cause or (result.problems[0] if result.problems else "the suite failed"))[:300]
         result.frames["<suite>"] = sorted([list(f) for f in locations("\n".join(whole))])
     result.seconds = round(time.monotonic() - started, 1)
     return result
