@@ -135,6 +135,12 @@ def judge(subject: Subject, result: SubjectResult) -> None:
         result.breaks.append(brk)
     if result.after_fix is not None:
         result.fix_broke = sorted(t for t in result.after_fix.failing if t not in result.new.failing)
+        # A module stops at its first failing import: once --fix has repaired that one, the
+        # next shows in the run after the fix (the fixes keep line numbers: one-line imports).
+        for test in result.after_fix.failing:
+            for index, finding in enumerate(findings):
+                if index not in confirmed and finding.get("package") != result.distribution and names_finding(result.after_fix.frames.get(test, []), finding):
+                    confirmed[index] = f"its line is in the traceback of {test} after --fix"
     for index, finding in enumerate(findings):
         note = subject.finding_note(finding["rule"], finding["path"], finding["line"])
         if finding.get("package") == result.distribution:

@@ -1,4 +1,4 @@
-"""The projects `scan-measure` runs: the canaries of the FROM channel (channels/canaries/registry.toml)
+"""The projects `scan-measure` runs: the canaries of the FROM channel (channels/canaries/registry.toml), whether or not they run on TO,
 and the older projects of channels/canaries/scan-subjects.toml (canary-format entries, with the
 release that works on FROM), each with what a maintainer read in its failures and findings:
 `[[verdict.<name>.failure]]` (which failing tests are an API change, which are not, and why)
@@ -80,8 +80,8 @@ def _notes(path: Path, name: str, entry: Mapping) -> tuple[list[FailureNote], li
 def load_subjects(
     old: str, new: str, names: list[str] | None = None, path: Path = SUBJECTS, registry: Path = layout.CANARIES,
 ) -> list[Subject]:  # fmt: skip
-    """The projects for the move old -> new: the registry's canaries that run on both channels
-    (at their release on `old`) and the subjects file's projects that name `old`."""
+    """The projects for the move old -> new: the registry's canaries that run on `old` (at
+    their release there) and the subjects file's projects that name `old`."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -97,7 +97,8 @@ def load_subjects(
     stray = set(notes) - {c.name for c in registered + own}
     if stray:
         raise CanaryError(f"{path}: [verdict.{sorted(stray)[0]}] names no subject nor canary; the verdict's name is the subject's")
-    canaries = [c for c in registered if old in c.versions and new in c.versions and c.source == "sdist"] + own
+    # A canary the registry no longer runs on the new channel (flask-accepts) still measures the move.
+    canaries = [c for c in registered if old in c.versions and c.source == "sdist"] + own
     canaries = [c for c in canaries if old in c.versions]
     known = {c.name for c in canaries}
     for name in names or []:
