@@ -47,8 +47,9 @@ def command(args: argparse.Namespace) -> int:
     options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
     constraints = (layout.constraints_file(old.name, args.constraints_dir), layout.constraints_file(new.name, args.constraints_dir))
     progress(f"{len(subjects)} projects, {old.name} -> {new.name}, Python {python}, one at a time")
-    result = measure(subjects, old, new, constraints, interpreter, options, progress)
     output = args.output or (None if args.subject else layout.scan_measure_file(old.name, new.name))
+    save = (lambda m: write_measurement(m, output)) if output else None  # after each project
+    result = measure(subjects, old, new, constraints, interpreter, options, progress, save)
     if output:
         progress(f"report {write_measurement(result, output)}")
     print(markdown(result))

@@ -200,9 +200,10 @@ def common_python(old: Channel, new: Channel) -> str:
 
 def measure(
     subjects: Sequence[Subject], old: Channel, new: Channel, constraints: tuple[Path, Path], interpreter: Interpreter,
-    options: Options, log: Log,
+    options: Options, log: Log, save: Callable[[Measurement], object] | None = None,
 ) -> Measurement:  # fmt: skip
-    """Every subject, one at a time (each runs up to three suites)."""
+    """Every subject, one at a time (each runs up to three suites); `save` is called after
+    each, so that an interrupted run keeps what it measured."""
     started = time.monotonic()
     run = Measurement(
         old.name, new.name, interpreter.version, f"{interpreter.full_version} ({interpreter.source})",
@@ -217,5 +218,7 @@ def measure(
         log(f"done in {result.seconds:.0f}s: {c['breaks']} breaks ({predicted} predicted; {c['api']} judged api, {c['api_predicted']} of them predicted), "
             f"{c['findings']} findings ({c['false']} false), {c['fixed_by_fix']} fixed by --fix", scope)  # fmt: skip
         run.subjects.append(result)
-    run.seconds = round(time.monotonic() - started, 1)
+        run.seconds = round(time.monotonic() - started, 1)
+        if save is not None:
+            save(run)
     return run
