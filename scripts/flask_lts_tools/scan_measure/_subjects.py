@@ -56,7 +56,7 @@ class Subject:
 
     def finding_note(self, rule: str, path: str, line: int) -> FindingNote | None:
         return next(
-            (n for n in self.findings if n.rule == rule and (fnmatch.fnmatchcase(path, n.path) or fnmatch.fnmatchcase(f"{path}:{line}", n.path))),
+            (n for n in self.findings if fnmatch.fnmatchcase(rule, n.rule) and (fnmatch.fnmatchcase(path, n.path) or fnmatch.fnmatchcase(f"{path}:{line}", n.path))),
             None,
         )  # fmt: skip
 
