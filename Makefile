@@ -25,7 +25,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh api-diff upgrade-report bench-resolve bench-canaries bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all merge-reports refresh api-diff upgrade-report scan-measure bench-resolve bench-canaries bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (uv on every Python, pip-tools where pins change)"
@@ -36,6 +36,7 @@ help:
 	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified (DRY_RUN=1 without CHANNEL: every channel)"
 	@echo "make api-diff PACKAGE=werkzeug OLD=2.3.8 NEW=3.0.0   public API difference between two releases (griffe)"
 	@echo "make upgrade-report FROM=2022 TO=2024   what moving between two channels breaks: reports/upgrade/2022-to-2024.md (+ .json)"
+	@echo "make scan-measure FROM=2024 TO=2026 [SUBJECT=name] [REJUDGE=1]   flask-lts scan measured on real suites: reports/scan/"
 	@echo "make canaries CHANNEL=2024 [PYTHON=3.12] [CANARY=name] [SHARD=1/3]   downstream projects' suites under the channel (docs/canaries.md)"
 	@echo "make canaries-merge CHANNEL=2024 [PYTHON=3.12] [SHARDS=dir]   merge the shard reports into the channel's canary report"
 	@echo "make audit CHANNEL=2024       check pins against known vulnerabilities (OSV)"
@@ -121,6 +122,17 @@ TO ?=
 upgrade-report: $(STAMP)
 	$(TOOLS) upgrade-report --from $(or $(FROM),$(error FROM=channel is required)) --to $(or $(TO),$(error TO=channel is required)) \
 		$(foreach p,$(PYTHON),--python $(p))
+
+# scan-measure: flask-lts scan's predictions against real projects' own suites across a move
+# (the canaries, and older projects in channels/canaries/scan-subjects.toml): reports/scan/<FROM>-to-<TO>.md
+# (+ .json); SUBJECT=name narrows (the report is then printed, not written); REJUDGE=1 runs
+# nothing and judges the written report again with the subjects file's verdicts (docs/scan.md).
+SUBJECT ?=
+REJUDGE ?=
+
+scan-measure: $(STAMP)
+	$(TOOLS) scan-measure --from $(or $(FROM),$(error FROM=channel is required)) --to $(or $(TO),$(error TO=channel is required)) \
+		$(foreach p,$(PYTHON),--python $(p)) $(foreach s,$(SUBJECT),--subject $(s)) $(if $(REJUDGE),--rejudge,)
 
 # -- Docker base images (docs/docker.md) -----------------------------------------------
 dockerfiles: $(STAMP)

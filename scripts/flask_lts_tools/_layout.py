@@ -27,10 +27,12 @@ COMMON_KNOWN_FAILURES = KNOWN_FAILURES / "common.toml"
 COMPAT_APPS = Path("compat-apps")  # the verifier's small real Flask apps
 ADVISORIES = Path("advisories")  # OSV records (osv/, local/) and their manifest
 UPGRADES = CHANNELS / "upgrades"  # <package>.toml: the breaking entries of its changelog, curated
+SCAN_SUBJECTS = CHANNELS / "canaries" / "scan-subjects.toml"  # projects (and verdicts) that measure flask-lts scan
 
 # -- artefacts out (committed) ------------------------------------------------------------
 CONSTRAINTS = Path("constraints")
 REPORTS = Path("reports")  # reports/<set>/py<X.Y>.json and summary.md
+SCAN_REPORTS = REPORTS / "scan"  # <old>-to-<new>.json and .md: flask-lts scan measured on real suites
 PUBLISHED = Path("published")  # every published serial, never rewritten
 PACKAGES = Path("packages")  # packages/<channel>/: the channel's own builds (backports), never rewritten
 DOCKER = Path("docker")  # docker/<channel>/py<X.Y>/Dockerfile
@@ -150,3 +152,8 @@ def packages_folder(channel: str, packages_dir: Path = PACKAGES) -> Path:
 def channel_index_url(channel: str, base_url: str = SITE_URL) -> str:
     """The channel's own package index (its backported builds), as constraints files name it."""
     return f"{base_url if base_url.endswith('/') else base_url + '/'}{channel}/simple/"
+
+
+def scan_measure_file(old: str, new: str, reports_dir: Path = REPORTS) -> Path:
+    """The measurement of `flask-lts scan` on the move old -> new (and .md beside it)."""
+    return reports_dir / "scan" / f"{old}-to-{new}.json"

@@ -19,7 +19,7 @@ from .._data import normalize
 CHANNELS: Dict[str, Dict[str, str]] = {
     "2022": {
         "alembic": "1.8.1", "bcrypt": "3.2.2", "click": "8.1.8", "flask": "2.1.3", "flask-admin": "1.6.1",
-        "flask-babel": "2.0.0", "flask-caching": "2.0.2", "flask-cors": "3.0.10", "flask-httpauth": "4.7.0",
+        "flask-babel": "2.0.0", "flask-caching": "2.0.2", "flask-compress": "1.12", "flask-cors": "3.0.10", "flask-httpauth": "4.7.0",
         "flask-jwt-extended": "4.4.4", "flask-limiter": "2.4.6", "flask-login": "0.6.3", "flask-marshmallow": "0.14.0",
         "flask-migrate": "3.1.0", "flask-restx": "0.5.1", "flask-smorest": "0.38.1", "flask-socketio": "5.2.0",
         "flask-sqlalchemy": "2.5.1", "flask-wtf": "1.0.1", "itsdangerous": "2.1.2", "jinja2": "3.1.6",
@@ -28,7 +28,7 @@ CHANNELS: Dict[str, Dict[str, str]] = {
     },
     "2024": {
         "alembic": "1.13.3", "bcrypt": "4.1.3", "click": "8.1.8", "flask": "3.0.3", "flask-admin": "1.6.1",
-        "flask-babel": "4.0.0", "flask-caching": "2.3.1", "flask-cors": "4.0.2", "flask-httpauth": "4.8.0",
+        "flask-babel": "4.0.0", "flask-caching": "2.3.1", "flask-compress": "1.15", "flask-cors": "4.0.2", "flask-httpauth": "4.8.0",
         "flask-jwt-extended": "4.6.0", "flask-limiter": "3.7.0", "flask-login": "0.6.3", "flask-marshmallow": "1.2.1",
         "flask-migrate": "4.0.7", "flask-restx": "1.3.2", "flask-smorest": "0.44.0", "flask-socketio": "5.3.7",
         "flask-sqlalchemy": "3.1.1", "flask-wtf": "1.2.2", "itsdangerous": "2.2.0", "jinja2": "3.1.6",
@@ -36,7 +36,7 @@ CHANNELS: Dict[str, Dict[str, str]] = {
     },
     "2026": {
         "alembic": "1.18.5", "bcrypt": "5.0.0", "click": "8.4.2", "flask": "3.1.3", "flask-admin": "2.2.1",
-        "flask-babel": "4.0.0", "flask-caching": "2.4.1", "flask-cors": "6.0.5", "flask-httpauth": "4.8.1",
+        "flask-babel": "4.0.0", "flask-caching": "2.4.1", "flask-compress": "1.24", "flask-cors": "6.0.5", "flask-httpauth": "4.8.1",
         "flask-jwt-extended": "4.7.4", "flask-limiter": "4.1.1", "flask-login": "0.6.3", "flask-marshmallow": "1.5.0",
         "flask-migrate": "4.1.0", "flask-restx": "1.3.2", "flask-smorest": "0.47.0", "flask-socketio": "5.6.1",
         "flask-sqlalchemy": "3.1.1", "flask-wtf": "1.3.0", "itsdangerous": "2.2.0", "jinja2": "3.1.6",
