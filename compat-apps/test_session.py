@@ -19,16 +19,16 @@ def app(tmp_path):
     )
     Session(app)
 
-    @app.get("/set/<value>")
+    @app.route("/set/<value>")
     def set_value(value):
         session["cart"] = session.get("cart", []) + [value]
         return "ok"
 
-    @app.get("/get")
+    @app.route("/get")
     def get_value():
         return {"cart": session.get("cart", [])}
 
-    @app.get("/clear")
+    @app.route("/clear")
     def clear():
         session.clear()
         return "cleared"
