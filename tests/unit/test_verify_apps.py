@@ -41,20 +41,22 @@ def test_a_requires_list_that_does_not_parse_names_the_file_and_line(tmp_path: P
 
 
 def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence():
-    # The real compat apps, and the set of the Flask-Session 0.5 / Flask 2.3 fix (the
-    # twin of the control whose break only an app written for it caught): the session
-    # apps need flask-session >= 0.6, or < 0.6 with Werkzeug < 2.3, so nothing exercises it.
+    # The real compat apps, and the set of the Flask-Session 0.5 / Flask 2.3 fix (the twin of
+    # the control whose break only an app written for it caught): the 0.4 app reads cookies
+    # the way every Werkzeug allows, so it now covers 0.5 with Werkzeug 2.3. Flask-Bcrypt 0.7
+    # has no app (test_bcrypt.py needs 1.0's BCRYPT_HANDLE_LONG_PASSWORDS): a gap.
     from flask_lts_tools._layout import COMPAT_APPS
     from flask_lts_tools.verify.stages.apps import app_gaps
 
-    installed = {"flask": "2.3.2", "werkzeug": "2.3.4", "flask-session": "0.5.0", "flask-login": "0.6.3", "cachelib": "0.10.2"}
+    installed = {"flask": "2.3.2", "werkzeug": "2.3.4", "flask-session": "0.5.0", "flask-login": "0.6.3", "cachelib": "0.10.2",
+                 "flask-bcrypt": "0.7.1", "bcrypt": "4.0.1"}  # fmt: skip
     chosen, _ = select_apps([COMPAT_APPS], installed)
-    assert sorted(p.name for p in chosen) == ["test_flask_core.py", "test_login.py"]
+    assert sorted(p.name for p in chosen) == ["test_flask_core.py", "test_login.py", "test_session_0_4.py"]
     gaps = app_gaps([COMPAT_APPS], chosen, installed)
-    assert len(gaps) == 1 and gaps[0].startswith("flask-session 0.5.0: no app for this release ("), gaps
-    assert "test_session.py needs flask-session>=0.6" in gaps[0] and "test_session_0_4.py needs flask-session<0.6" in gaps[0]
-    # a package no app is about (cachelib) is not a gap; a covered one (flask-login) is not either;
-    # with Flask-Session 0.6 the session app applies and the gap closes
-    newer = {**installed, "flask-session": "0.6.0"}
+    assert len(gaps) == 1 and gaps[0].startswith("flask-bcrypt 0.7.1: no app for this release ("), gaps
+    assert "test_bcrypt.py needs flask-bcrypt>=1.0" in gaps[0]
+    # a package no app is about (cachelib, bcrypt) is not a gap; a covered one (flask-login) is not
+    # either; with Flask-Bcrypt 1.0 the bcrypt app applies and the gap closes
+    newer = {**installed, "flask-bcrypt": "1.0.1"}
     chosen, _ = select_apps([COMPAT_APPS], newer)
-    assert "test_session.py" in [p.name for p in chosen] and app_gaps([COMPAT_APPS], chosen, newer) == []
+    assert "test_bcrypt.py" in [p.name for p in chosen] and app_gaps([COMPAT_APPS], chosen, newer) == []
