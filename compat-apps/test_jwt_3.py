@@ -1,6 +1,6 @@
 """Flask-JWT-Extended 3.x: issue a token; jwt_required rejects without it and accepts with it."""
 
-REQUIRES = ["flask-jwt-extended<4.0"]  # @jwt_required, jwt_refresh_token_required, user_claims: 3.x
+REQUIRES = ["flask-jwt-extended<4.0"]  # @jwt_required, jwt_refresh_token_required, user_claims_loader: 3.x
 VARIANT_OF = "test_jwt.py"  # the same app, written the way Flask-JWT-Extended 3.x's docs show
 
 import pytest
@@ -21,14 +21,18 @@ def client():
     app = Flask(__name__)
     # 32+ bytes: shorter HMAC keys are rejected or warned about by newer PyJWT.
     app.config["JWT_SECRET_KEY"] = "a-test-secret-that-is-long-enough-for-hs256"
-    JWTManager(app)
+    jwt = JWTManager(app)
+
+    @jwt.user_claims_loader  # the 3.x docs' way to add claims (create_access_token(user_claims=) is not in 3.15)
+    def add_claims(identity):
+        return {"role": "editor"} if identity == "ann" else {}
 
     @app.route("/login", methods=["POST"])
     def login():
         if request.json != {"username": "ann", "password": "pw"}:
             return {"msg": "bad credentials"}, 401
         return {
-            "access_token": create_access_token(identity="ann", user_claims={"role": "editor"}),
+            "access_token": create_access_token(identity="ann"),
             "refresh_token": create_refresh_token(identity="ann"),
         }
 
