@@ -1,6 +1,6 @@
-"""Flask-Session 0.4 and 0.5 (the 2022 channel): a server-side session in files under tmp_path."""
+"""Flask-Session 0.3 to 0.6 (the 2022 channel): a server-side session in files under tmp_path."""
 
-REQUIRES = ["flask-session<0.6"]  # SESSION_TYPE = "filesystem": before 0.6
+REQUIRES = ["flask-session<0.7"]  # SESSION_TYPE = "filesystem" (0.7 has "cachelib"): before 0.7
 VARIANT_OF = "test_session.py"  # the same app, written the way Flask-Session 0.4's docs show
 
 import pytest
