@@ -47,7 +47,7 @@ def client(tmp_path):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path / "translations")
     Babel(app, locale_selector=lambda: request.args.get("lang", "en"))
 
-    @app.get("/")
+    @app.route("/")
     def index():
         return {
             "hello": gettext("Hello"),
@@ -60,7 +60,7 @@ def client(tmp_path):
             "number": format_decimal(1234.5),
         }
 
-    @app.get("/page")
+    @app.route("/page")
     def page():
         return render_template_string("{{ _('Hello') }} {{ datetime | dateformat('short') }}", datetime=datetime(2024, 3, 5))
 

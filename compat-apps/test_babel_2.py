@@ -53,7 +53,7 @@ def client(tmp_path):
     def get_locale():
         return request.args.get("lang", "en")
 
-    @app.get("/")
+    @app.route("/")
     def index():
         return {
             "hello": gettext("Hello"),
@@ -66,7 +66,7 @@ def client(tmp_path):
             "number": format_decimal(1234.5),
         }
 
-    @app.get("/page")
+    @app.route("/page")
     def page():
         return render_template_string("{{ _('Hello') }} {{ datetime | dateformat('short') }}", datetime=datetime(2024, 3, 5))
 

@@ -1,6 +1,6 @@
 """Flask-Caching with SimpleCache: a cached view is computed once."""
 
-REQUIRES = ["flask-caching"]
+REQUIRES = ["flask-caching>=1.10"]  # CACHE_TYPE = "SimpleCache", the backend class names: 1.10
 
 import pytest
 from flask import Flask
@@ -14,7 +14,7 @@ def app():
     cache = Cache(app)
     app.calls = {"view": 0, "memo": 0}
 
-    @app.get("/counter")
+    @app.route("/counter")
     @cache.cached(timeout=60)
     def counter():
         app.calls["view"] += 1
@@ -25,7 +25,7 @@ def app():
         app.calls["memo"] += 1
         return n * n
 
-    @app.get("/square/<int:n>")
+    @app.route("/square/<int:n>")
     def square_view(n):
         return str(square(n))
 

@@ -16,15 +16,15 @@ def client():
     app = Flask(__name__)
     Compress(app)
 
-    @app.get("/big")
+    @app.route("/big")
     def big():
         return BIG
 
-    @app.get("/small")
+    @app.route("/small")
     def small():
         return "<p>tiny</p>"
 
-    @app.get("/json")
+    @app.route("/json")
     def json_view():
         return {"items": list(range(500))}
 

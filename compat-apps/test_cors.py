@@ -19,11 +19,11 @@ def client():
     def items():
         return {"items": [1, 2]}
 
-    @app.get("/private")
+    @app.route("/private")
     def private():
         return "no cors here"
 
-    @app.get("/open")
+    @app.route("/open")
     @cross_origin()
     def open_view():
         return "anyone"

@@ -13,11 +13,11 @@ def make_app(debug):
     app.config.update(SECRET_KEY="test", DEBUG_TB_INTERCEPT_REDIRECTS=False)
     DebugToolbarExtension(app)
 
-    @app.get("/")
+    @app.route("/")
     def index():
         return "<html><head><title>t</title></head><body><p>hello</p></body></html>"
 
-    @app.get("/api")
+    @app.route("/api")
     def api():
         return {"ok": True}
 

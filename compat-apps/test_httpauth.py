@@ -1,6 +1,6 @@
 """Flask-HTTPAuth: Basic and Bearer-token auth with good and bad credentials."""
 
-REQUIRES = ["flask-httpauth"]
+REQUIRES = ["flask-httpauth>=4.0"]  # current_user() and get_user_roles (login_required(role=...)): 4.0
 
 import base64
 
@@ -32,17 +32,17 @@ def client():
     def roles(user):
         return ["admin"] if user == "alice" else []
 
-    @app.get("/basic")
+    @app.route("/basic")
     @basic.login_required
     def basic_view():
         return f"basic {basic.current_user()}"
 
-    @app.get("/admin")
+    @app.route("/admin")
     @basic.login_required(role="admin")
     def admin_view():
         return "admin"
 
-    @app.get("/token")
+    @app.route("/token")
     @token.login_required
     def token_view():
         return f"token {token.current_user()}"

@@ -1,6 +1,6 @@
 """Flask-JWT-Extended: issue a token; jwt_required rejects without it and accepts with it."""
 
-REQUIRES = ["flask-jwt-extended"]
+REQUIRES = ["flask-jwt-extended>=4.0"]  # jwt_required(), get_jwt, additional_claims: 4.0
 
 import pytest
 from flask import Flask, jsonify, request
@@ -21,7 +21,7 @@ def client():
     app.config["JWT_SECRET_KEY"] = "a-test-secret-that-is-long-enough-for-hs256"
     JWTManager(app)
 
-    @app.post("/login")
+    @app.route("/login", methods=["POST"])
     def login():
         if request.json != {"username": "ann", "password": "pw"}:
             return {"msg": "bad credentials"}, 401
@@ -30,12 +30,12 @@ def client():
             "refresh_token": create_refresh_token(identity="ann"),
         }
 
-    @app.get("/protected")
+    @app.route("/protected")
     @jwt_required()
     def protected():
         return jsonify(user=get_jwt_identity(), role=get_jwt().get("role"))
 
-    @app.post("/refresh")
+    @app.route("/refresh", methods=["POST"])
     @jwt_required(refresh=True)
     def refresh():
         return {"access_token": create_access_token(identity=get_jwt_identity())}

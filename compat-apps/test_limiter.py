@@ -13,12 +13,12 @@ def client():
     app = Flask(__name__)
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", headers_enabled=True)
 
-    @app.get("/ping")
+    @app.route("/ping")
     @limiter.limit("2 per minute")
     def ping():
         return "pong"
 
-    @app.get("/free")
+    @app.route("/free")
     @limiter.exempt
     def free():
         return "free"

@@ -14,12 +14,12 @@ def client():
     app = Flask(__name__)
     limiter = Limiter(app, key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)
 
-    @app.get("/ping")
+    @app.route("/ping")
     @limiter.limit("2 per minute")
     def ping():
         return "pong"
 
-    @app.get("/free")
+    @app.route("/free")
     @limiter.exempt
     def free():
         return "free"

@@ -26,7 +26,7 @@ def make_app(login_view=None):
     def load_user(user_id):
         return User(user_id) if user_id in USERS else None
 
-    @app.post("/login")
+    @app.route("/login", methods=["POST"])
     def login():
         name = request.form["name"]
         if USERS.get(name) != request.form["password"]:
@@ -38,13 +38,13 @@ def make_app(login_view=None):
     def login_page():
         return "please log in"
 
-    @app.post("/logout")
+    @app.route("/logout", methods=["POST"])
     @login_required
     def logout():
         logout_user()
         return "bye"
 
-    @app.get("/secret")
+    @app.route("/secret")
     @login_required
     def secret():
         return f"hello {current_user.id}"

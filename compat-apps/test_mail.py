@@ -22,7 +22,7 @@ def app():
     )
     mail = Mail(app)
 
-    @app.post("/order")
+    @app.route("/order", methods=["POST"])
     def order():
         msg = Message("Order received", recipients=["ann@example.test"])
         msg.body = "Thanks for your order #42."

@@ -48,12 +48,12 @@ class BookSchema(ma.SQLAlchemyAutoSchema):
 author_schema = AuthorSchema()
 
 
-@app.get("/authors/<int:id>")
+@app.route("/authors/<int:id>")
 def author_detail(id):
     return author_schema.dump(db.get_or_404(Author, id))
 
 
-@app.post("/authors")
+@app.route("/authors", methods=["POST"])
 def create_author():
     try:
         author = author_schema.load(request.json)

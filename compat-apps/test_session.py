@@ -1,6 +1,6 @@
 """Flask-Session: a server-side session in a cachelib FileSystemCache under tmp_path."""
 
-REQUIRES = ["flask-session>=0.6"]  # SESSION_TYPE = "cachelib": 0.6
+REQUIRES = ["flask-session>=0.7", "cachelib"]  # SESSION_TYPE = "cachelib": 0.7 (0.6.0 falls back to a null session); cachelib is imported
 
 import pytest
 from cachelib.file import FileSystemCache
@@ -19,16 +19,16 @@ def app(tmp_path):
     )
     Session(app)
 
-    @app.get("/set/<value>")
+    @app.route("/set/<value>")
     def set_value(value):
         session["cart"] = session.get("cart", []) + [value]
         return "ok"
 
-    @app.get("/get")
+    @app.route("/get")
     def get_value():
         return {"cart": session.get("cart", [])}
 
-    @app.get("/clear")
+    @app.route("/clear")
     def clear():
         session.clear()
         return "cleared"

@@ -1,6 +1,6 @@
 """flask-smorest: an Api with a Blueprint and marshmallow schemas; the endpoint and the OpenAPI JSON."""
 
-REQUIRES = ["flask-smorest", "marshmallow"]
+REQUIRES = ["flask-smorest>=0.29", "marshmallow"]  # Blueprint.response(status_code, schema): 0.29
 
 import marshmallow as ma
 import pytest

@@ -1,6 +1,6 @@
 """Flask-SocketIO: an echo handler through socketio.test_client, sharing the Flask client's session."""
 
-REQUIRES = ["flask-socketio"]
+REQUIRES = ["flask-socketio>=5.1"]  # the connect handler's auth argument, test_client(auth=...): 5.1
 
 import pytest
 from flask import Flask, session
@@ -13,7 +13,7 @@ def app():
     app.config["SECRET_KEY"] = "test"
     socketio = SocketIO(app)
 
-    @app.get("/login/<name>")
+    @app.route("/login/<name>")
     def login(name):
         session["user"] = name
         return "ok"

@@ -28,7 +28,7 @@ def app(tmp_path):
     app.config.update(TESTING=True, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'app.db'}")
     db.init_app(app)
 
-    @app.get("/books")
+    @app.route("/books")
     def books():
         # page/per_page come from the query string, as in the docs.
         page = db.paginate(db.select(Book).order_by(Book.id), max_per_page=50)
@@ -67,7 +67,7 @@ def test_query_and_relationship(app):
 
 
 def test_get_or_404_aborts(app):
-    @app.get("/book/<int:id>")
+    @app.route("/book/<int:id>")
     def book(id):
         return db.get_or_404(Book, id).title
 

@@ -32,7 +32,7 @@ def app(tmp_path):
                       SQLALCHEMY_TRACK_MODIFICATIONS=False)
     db.init_app(app)
 
-    @app.get("/books")
+    @app.route("/books")
     def books():
         # page/per_page come from the query string, as in the docs.
         page = Book.query.order_by(Book.id).paginate(max_per_page=50)
@@ -71,7 +71,7 @@ def test_query_and_relationship(app):
 
 
 def test_get_or_404_aborts(app):
-    @app.get("/book/<int:id>")
+    @app.route("/book/<int:id>")
     def book(id):
         return Book.query.get_or_404(id).title
 

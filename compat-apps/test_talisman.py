@@ -11,7 +11,7 @@ def make_app(**options):
     app = Flask(__name__)
     Talisman(app, **options)
 
-    @app.get("/")
+    @app.route("/")
     def index():
         return "<p>hi</p>"
 
@@ -50,7 +50,7 @@ def test_custom_csp_and_nonce():
         frame_options="DENY",
     )
 
-    @app.get("/nonce")
+    @app.route("/nonce")
     def nonce():
         from flask import render_template_string
         return render_template_string("<script nonce=\"{{ csp_nonce() }}\"></script>")

@@ -84,7 +84,7 @@ def test_token_from_another_session_is_rejected(app):
 def test_csrfprotect_rejects_post_without_token_with_400(app):
     CSRFProtect(app)
 
-    @app.post("/api/ping")
+    @app.route("/api/ping", methods=["POST"])
     def ping():
         return "pong"
 

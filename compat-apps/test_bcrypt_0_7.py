@@ -1,0 +1,33 @@
+"""Flask-Bcrypt 0.7: a password hashed and checked."""
+
+REQUIRES = ["flask-bcrypt<1.0", "bcrypt"]  # no BCRYPT_HANDLE_LONG_PASSWORDS before 1.0
+VARIANT_OF = "test_bcrypt.py"  # the same app, without the option 0.7 does not have
+
+import pytest
+from flask import Flask
+from flask_bcrypt import Bcrypt
+
+
+@pytest.fixture
+def app():
+    app = Flask(__name__)
+    app.config["BCRYPT_LOG_ROUNDS"] = 4  # the minimum: keeps the test fast
+    app.bcrypt = Bcrypt(app)
+    return app
+
+
+def test_hash_and_check(app):
+    bcrypt = app.bcrypt
+    pw_hash = bcrypt.generate_password_hash("correct horse")
+    assert pw_hash.decode().startswith("$2b$04$")
+    assert bcrypt.check_password_hash(pw_hash, "correct horse")
+    assert bcrypt.check_password_hash(pw_hash.decode(), "correct horse")
+    assert not bcrypt.check_password_hash(pw_hash, "battery staple")
+    # Salted: the same password hashes differently each time.
+    assert bcrypt.generate_password_hash("correct horse") != pw_hash
+
+
+def test_unicode_password(app):
+    pw_hash = app.bcrypt.generate_password_hash("pässwörd✓")
+    assert app.bcrypt.check_password_hash(pw_hash, "pässwörd✓")
+    assert not app.bcrypt.check_password_hash(pw_hash, "passwort")
