@@ -115,15 +115,25 @@ def judge(control: Control, report: dict) -> dict:
     return result
 
 
+def not_run(control: Control) -> dict:
+    """A control with no report (a run stopped before it, or --judge-only over part of the lists)."""
+    return {
+        "slug": control.slug, "python": control.python, "group": control.group, "date": control.date,
+        "expect": control.expect, "expected_stage": control.stage, "verdict": "-", "first_failing_stage": "",
+        "stage_ok": None, "match_seen": None, "outcome": "not run", "seconds": 0, "stages": {}, "list": control.listed_in,
+    }  # fmt: skip
+
+
 def totals(results: Sequence[dict]) -> dict:
-    broken = [r for r in results if r["expect"] in ("fail", "warn")]
-    working = [r for r in results if r["expect"] == "pass"]
+    broken = [r for r in results if r["expect"] in ("fail", "warn") and r["outcome"] != "not run"]
+    working = [r for r in results if r["expect"] == "pass" and r["outcome"] != "not run"]
     return {
         "broken": len(broken), "caught": sum(r["outcome"] == "caught" for r in broken),
         "caught_at_expected_stage": sum(r["outcome"] == "caught" and r["stage_ok"] is not False for r in broken),
         "missed": sum(r["outcome"] == "missed" for r in broken),
         "working": len(working), "passed": sum(r["outcome"] == "passed" for r in working),
         "false_alarms": sum(r["outcome"] == "false alarm" for r in working),
+        "not_run": sum(r["outcome"] == "not run" for r in results),
     }  # fmt: skip
 
 
@@ -133,7 +143,8 @@ def summary_markdown(results: Sequence[dict], stages: str, wall: float, jobs: in
         f"# Verifier controls: {len(results)} controls, stages {stages}",
         "",
         f"Broken sets caught: **{t['caught']} of {t['broken']}** ({t['caught_at_expected_stage']} at the expected stage); "
-        f"missed: {t['missed']}. Working sets passed: **{t['passed']} of {t['working']}**; false alarms: {t['false_alarms']}.",
+        f"missed: {t['missed']}. Working sets passed: **{t['passed']} of {t['working']}**; false alarms: {t['false_alarms']}."
+        + (f" Not run (no report): {t['not_run']}." if t["not_run"] else ""),
         (f"Combined from earlier runs: about {wall:.0f} s of wall time at {jobs} at a time (sum of the verifications / {jobs})."
          if combined else f"Wall time {wall:.0f} s, {jobs} verifications at a time.") + " Regenerate: `make controls` (see docs/verify.md).",
         "",

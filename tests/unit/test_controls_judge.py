@@ -72,3 +72,12 @@ def test_a_malformed_list_names_the_file(tmp_path: Path):
     bad.write_text('[[control]]\nslug = "a"\nfile = "a.txt"\npython = "3.11"\nexpect = "maybe"\n')
     with pytest.raises(ConstraintsError, match="bad.toml: control a"):
         load_controls([bad])
+
+
+def test_a_control_without_report_is_listed_as_not_run_and_left_out_of_the_figures():
+    from flask_lts_tools.controls import not_run
+
+    results = [not_run(control("fail")), judge(control("pass", match=""), report(("install", "pass", "")))]
+    t = totals(results)
+    assert (t["broken"], t["working"], t["passed"], t["not_run"]) == (0, 1, 1, 1)
+    assert "Not run (no report): 1." in summary_markdown(results, "install", 1, 2)

@@ -25,6 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stages", help=f"comma-separated subset of: {','.join(stage_names())} (default: every stage)")
     p.add_argument("--jobs", type=int, default=2, help="verifications at once (default 2)")
     p.add_argument("--output", type=Path, help="report base name, written as .md and .json (default reports/controls/<stages>)")
+    p.add_argument("--shard", metavar="I/N", help="only every N-th control starting at the I-th (to split a run between machines or sessions)")
+    p.add_argument("--resume", action="store_true", help="keep the reports already in --reports-dir made with the same stages; verify the others")
     p.add_argument("--judge-only", action="store_true", help="verify nothing: judge the reports already in --reports-dir (to combine runs)")
     p.add_argument("--reports-dir", type=Path, default=layout.CACHE / "controls" / "reports", help="the verify reports of each control")
     p.add_argument("--work-dir", type=Path, default=layout.CACHE / "controls" / "work")
@@ -33,11 +35,45 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=command)
 
 
-def command(args: argparse.Namespace) -> int:
-    from ..controls import judge, load_controls, summary_markdown, totals
-    from ..pythons import find_interpreters
+def _stages_of(report: dict) -> list[str]:
+    return [s["name"] for s in report["stages"]]
+
+
+def verify_each(controls, found, interpreters, skipped, options_for, args, progress) -> dict[str, dict]:
+    """Verify each control (jobs at a time) and write its report as soon as it is done, so
+    that an interrupted run keeps what it verified (`--resume` picks up from there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from ..report import write_reports
-    from ..verify import Options, Target, load_set, parse_stages, verify_matrix
+    from ..verify import registered, verify_matrix
+
+    asked = [s.name for s in registered() if not args.stages or s.name in args.stages.split(",") or s.always]
+    reports: dict[str, dict] = {}
+    todo = []
+    for control, target in zip(controls, found):
+        path = layout.report_file(control.slug, control.python, args.reports_dir)
+        if args.resume and path.exists():
+            kept = json.loads(path.read_text())
+            if _stages_of(kept) == asked:
+                reports[control.slug] = kept
+                progress("kept the report of an earlier run", f"{control.slug} py{control.python}")
+                continue
+        todo.append(target)
+
+    def one(target) -> dict:
+        result = verify_matrix([target], interpreters, skipped, options_for, 1, progress, args.reports_dir)
+        return write_reports(result, {}, args.reports_dir, progress)[0]
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for report in pool.map(one, todo):
+            reports[report["set_name"]] = report
+    return reports
+
+
+def command(args: argparse.Namespace) -> int:
+    from ..controls import judge, load_controls, not_run, summary_markdown, totals
+    from ..pythons import find_interpreters
+    from ..verify import Options, Target, load_set, parse_stages
 
     progress = Progress()
     controls = load_controls(args.lists or DEFAULT_LISTS)
@@ -46,6 +82,14 @@ def command(args: argparse.Namespace) -> int:
         if unknown:
             raise FlaskLTSError(f"controls: no control named {', '.join(unknown)}")
         controls = [c for c in controls if c.slug in args.only]
+    if args.shard:
+        try:
+            index, count = (int(x) for x in args.shard.split("/"))
+            if not 1 <= index <= count:
+                raise ValueError
+        except ValueError:
+            raise FlaskLTSError(f"controls --shard {args.shard}: give I/N with 1 <= I <= N") from None
+        controls = controls[index - 1 :: count]
     stages = parse_stages(args.stages)
     found = [Target(load_set(c.file, None, name=c.slug), [c.python]) for c in controls]
     interpreters, skipped = ({}, {}) if args.judge_only else find_interpreters(sorted({c.python for c in controls}))
@@ -62,13 +106,13 @@ def command(args: argparse.Namespace) -> int:
         reports = {}
         for c in controls:
             path = layout.report_file(c.slug, c.python, args.reports_dir)
-            if not path.exists():
-                raise FlaskLTSError(f"controls --judge-only: no report for {c.slug} on Python {c.python} ({path}); run it first")
-            reports[c.slug] = json.loads(path.read_text())
+            if path.exists():
+                reports[c.slug] = json.loads(path.read_text())
+        if not reports:
+            raise FlaskLTSError(f"controls --judge-only: no report in {args.reports_dir}; run the controls first")
     else:
-        results = verify_matrix(found, interpreters, skipped, options_for, args.jobs, progress, args.reports_dir)
-        reports = {r["set_name"]: r for r in write_reports(results, {}, args.reports_dir, progress)}
-    judged = [judge(c, reports[c.slug]) for c in controls]
+        reports = verify_each(controls, found, interpreters, skipped, options_for, args, progress)
+    judged = [judge(c, reports[c.slug]) if c.slug in reports else not_run(c) for c in controls]
     label = args.stages.replace(",", "+") if args.stages else "all-stages"
     base = args.output or layout.REPORTS / "controls" / label
     wall = sum(r["seconds"] for r in reports.values()) / max(1, args.jobs) if args.judge_only else time.monotonic() - progress.started
