@@ -72,7 +72,21 @@ def _warning_texts(report: dict) -> list[str]:
     return [f"{w.get('category')}: {w.get('message')} ({w.get('origin')})" for s in report["stages"] for w in s.get("warnings", [])]
 
 
-def judge(control: Control, report: dict) -> dict:
+def apps_left_out(report: dict, apps_dirs: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """The compat apps that ran for the set and why each other one was left out, worked out
+    again from the versions the install stage recorded (the apps stage's own `skipped`
+    detail is overwritten by pytest's count of skipped tests)."""
+    from .verify.stages.apps import select_apps
+
+    install = next((s for s in report["stages"] if s["name"] == "install"), None)
+    installed = (install or {}).get("details", {}).get("installed") or {}
+    if not installed:
+        return [], []
+    chosen, skipped = select_apps(apps_dirs, installed)
+    return [p.name for p in chosen], skipped
+
+
+def judge(control: Control, report: dict, apps_dirs: Sequence[Path] = ()) -> dict:
     """One control's outcome from its verification report.
 
     fail: caught when the verifier fails the set (`stage_ok`/`match_seen` say whether at
@@ -109,7 +123,9 @@ def judge(control: Control, report: dict) -> dict:
             {"stage": s["name"], "message": p["message"][:600], **({"test": p["test"]} if p.get("test") else {})}
             for s in failing for p in _problems(s)[:5]
         ]  # fmt: skip
-        result["apps_skipped"] = (apps or {}).get("details", {}).get("skipped", [])
+        left_out = apps_left_out(report, apps_dirs)[1] if apps_dirs else []
+        # Only the groups the set has: an app whose every package is missing says nothing.
+        result["apps_skipped"] = [s for s in left_out if "(the set has" in s and "(not in the set)" not in s]
         if control.expect == "warn":
             result["warnings"] = warnings[:10]
     return result

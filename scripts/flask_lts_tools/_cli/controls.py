@@ -112,7 +112,7 @@ def command(args: argparse.Namespace) -> int:
             raise FlaskLTSError(f"controls --judge-only: no report in {args.reports_dir}; run the controls first")
     else:
         reports = verify_each(controls, found, interpreters, skipped, options_for, args, progress)
-    judged = [judge(c, reports[c.slug]) if c.slug in reports else not_run(c) for c in controls]
+    judged = [judge(c, reports[c.slug], [layout.COMPAT_APPS]) if c.slug in reports else not_run(c) for c in controls]
     label = args.stages.replace(",", "+") if args.stages else "all-stages"
     base = args.output or layout.REPORTS / "controls" / label
     wall = sum(r["seconds"] for r in reports.values()) / max(1, args.jobs) if args.judge_only else time.monotonic() - progress.started
