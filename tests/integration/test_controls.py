@@ -47,3 +47,21 @@ def test_control(tmp_path: Path, control: dict):
     failing = next(s for s in report["stages"] if s["name"] == first_failing)
     messages = "\n".join(p["message"] for p in failing["problems"])
     assert control["match"] in messages, messages[-3000:]
+
+
+def test_controls_runner_judges_a_pair_as_a_user_runs_verify(tmp_path: Path):
+    """`flask-lts-tools controls` on the Flask-Login incident and its twin: the broken set is
+    caught at imports for its reason, the twin passes, and the report says so."""
+    proc = run_tools(
+        "controls", "--only", "flask-login-0.6.2-werkzeug-3.0", "--only", "flask-login-0.6.3-werkzeug-3.0",
+        "--stages", "install,pip-check,imports", "--jobs", "2", "--output", str(tmp_path / "out"),
+        "--reports-dir", str(tmp_path / "reports"), "--work-dir", str(tmp_path / "work"), timeout=1500,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    report = json.loads((tmp_path / "out.json").read_text())
+    outcomes = {c["slug"]: (c["outcome"], c["first_failing_stage"], c["match_seen"]) for c in report["controls"]}
+    assert outcomes == {
+        "flask-login-0.6.2-werkzeug-3.0": ("caught", "imports", True),
+        "flask-login-0.6.3-werkzeug-3.0": ("passed", "", None),
+    }
+    assert proc.returncode == 0 and "caught: **1 of 1**" in (tmp_path / "out.md").read_text()

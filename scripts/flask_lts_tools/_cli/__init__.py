@@ -15,9 +15,9 @@ from typing import Sequence
 
 from .. import _layout as layout
 from .._exceptions import FlaskLTSError
-from . import advisories, api_diff, audit, backport, canaries, dist, docker_test, dockerfiles, import_graph, new_channel, publish, refresh, resolve, scan_measure, site, upgrade_report, verify
+from . import advisories, api_diff, audit, backport, canaries, controls, dist, docker_test, dockerfiles, import_graph, new_channel, publish, refresh, resolve, scan_measure, site, upgrade_report, verify
 
-COMMANDS = (resolve, new_channel, verify, canaries, refresh, api_diff, upgrade_report, scan_measure, audit, advisories, backport, dist, publish, dockerfiles, docker_test, site, import_graph)
+COMMANDS = (resolve, new_channel, verify, controls, canaries, refresh, api_diff, upgrade_report, scan_measure, audit, advisories, backport, dist, publish, dockerfiles, docker_test, site, import_graph)
 
 
 def build_parser() -> argparse.ArgumentParser:
