@@ -74,8 +74,8 @@ def _warning_texts(report: dict) -> list[str]:
 
 def apps_left_out(report: dict, apps_dirs: Sequence[Path]) -> tuple[list[str], list[str]]:
     """The compat apps that ran for the set and why each other one was left out, worked out
-    again from the versions the install stage recorded (the apps stage's own `skipped`
-    detail is overwritten by pytest's count of skipped tests)."""
+    again from the versions the install stage recorded (reports written before the apps
+    stage kept its `skipped` list apart from pytest's count of skipped tests lack it)."""
     from .verify.stages.apps import select_apps
 
     install = next((s for s in report["stages"] if s["name"] == "install"), None)

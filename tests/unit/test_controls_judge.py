@@ -44,7 +44,7 @@ def test_a_broken_set_that_passes_is_a_miss_with_the_apps_written_for_other_rele
     rep["stages"][0]["details"] = {"installed": {"flask": "2.3.1", "flask-session": "0.4.0", "werkzeug": "2.3.0", "cachelib": "0.10.2"}}
     r = judge(control("fail", "apps", "session_cookie_name"), rep, [ROOT / "compat-apps"])
     assert r["outcome"] == "missed"
-    assert "test_session.py: needs flask-session>=0.6 (the set has 0.4.0)" in r["apps_skipped"]
+    assert "test_session.py: needs flask-session>=0.7 (the set has 0.4.0)" in r["apps_skipped"]
     assert not any("not in the set" in s for s in r["apps_skipped"])
     assert "test_session.py" in summary_markdown([r], "install,apps", 10, 2)
 
