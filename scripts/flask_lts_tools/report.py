@@ -26,11 +26,16 @@ def report_path(reports_dir: Path, set_name: str, python: str) -> Path:
 _SITE_PACKAGES = re.compile(r"(?:/[^\s\"':]+)+/(site-packages/)")
 
 
+_PYENV_PREFIX = re.compile(r"[^\s\"']*/\.pyenv/versions/[^/\s\"']+/")
+
+
 def portable(text: str) -> str:
     """Reports are published: no absolute paths of the machine that made them.
     site-packages paths keep only what follows site-packages/, the work folder
-    becomes <work>, the repository ., the home folder ~."""
+    becomes <work>, the repository ., the home folder ~, and a pyenv interpreter's
+    prefix <python> (the interpreter's version is in the report already)."""
     text = _SITE_PACKAGES.sub(r"\1", text)
+    text = _PYENV_PREFIX.sub("<python>/", text)
     work = str(layout.VERIFY_WORK.resolve())
     text = re.sub(re.escape(work) + r"/[^/\s\"']+", "<work>", text)
     text = text.replace(str(Path.cwd()) + "/", "").replace(str(Path.home()), "~")

@@ -188,3 +188,8 @@ def test_write_summary_writes_what_it_returns(tmp_path):
     path = tmp_path / "reports" / "SUMMARY.md"
     text = write_summary(reports, path)
     assert path.read_text(encoding="utf-8") == text == summary_markdown(reports)
+
+
+def test_portable_names_a_pyenv_interpreter_by_role_not_by_its_prefix():
+    text = "~/.pyenv/versions/3.8.18/lib/python3.8/importlib/__init__.py:127 root/.pyenv/versions/3.10.13/bin/python3.10"
+    assert portable(text) == "<python>/lib/python3.8/importlib/__init__.py:127 <python>/bin/python3.10"
