@@ -658,7 +658,9 @@ PENDING_BACKPORTS = {
     "2026": {},
 }
 PENDING_EXCEPTIONS = {
-    "2024": {("h11", "0.16.0"): 1, ("python-engineio", "4.13.2"): 2, ("python-socketio", "5.16.2"): 2},
+    "2024": {("h11", "0.16.0"): 1, ("python-engineio", "4.13.2"): 2, ("python-socketio", "5.16.2"): 2,
+             # the least releases the same moves may take, for FLTS-2026-0007 and FLTS-2026-0009
+             ("python-engineio", "4.13.5"): 1, ("python-socketio", "5.16.4"): 1},
     "2026": {},  # serial 2026.1 carried out the PyJWT exception (2.13.0 -> 2.15.1)
 }
 
