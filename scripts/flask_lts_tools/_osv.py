@@ -30,7 +30,18 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 OSV_API = "https://api.osv.dev"
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 
+# Advisories of flask-lts's own (docs/audit.md, "Advisories of our own"): a security fix that no
+# published advisory names is transcribed under an id of this project, the way a distribution's
+# security team tracks such fixes under ids of its own (Debian's TEMP-...). OSV allows any id
+# prefix; ours is FLTS-<year>-<number>. Such a record lives in advisories/local/ only; no public
+# database (and so no osv.dev page) knows it, so it must link the fix itself.
+OWN_ID_PREFIX = "FLTS-"
+OWN_ID = re.compile(r"FLTS-(?P<year>\d{4})-(?P<number>\d{4,})")
 
+
+def is_own_id(name: str) -> bool:
+    """Whether an advisory id is one of flask-lts's own (FLTS-...), well formed or not."""
+    return name.startswith(OWN_ID_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -200,12 +211,18 @@ def _summary(record: Mapping[str, Any]) -> str:
     return text if len(text) <= 160 else text[:157].rstrip() + "..."
 
 
+def _references(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [r for r in record.get("references") or [] if isinstance(r, Mapping) and r.get("url")]
+
+
 def _url(record: Mapping[str, Any]) -> str:
-    refs = [r for r in record.get("references") or [] if isinstance(r, Mapping) and r.get("url")]
+    refs = _references(record)
     for kind in ("ADVISORY", "WEB"):
         for ref in refs:
             if ref.get("type") == kind:
                 return str(ref["url"])
+    if is_own_id(str(record["id"])) and refs:  # osv.dev does not know our own ids: link the fix
+        return str(refs[0]["url"])
     return f"https://osv.dev/vulnerability/{record['id']}"
 
 
@@ -219,6 +236,13 @@ def parse_record(record: Any, source: str) -> Advisory | None:
         raise bad("not a mapping of OSV fields")
     if not isinstance(record.get("id"), str) or not record["id"].strip():
         raise bad("no 'id'")
+    ident = record["id"].strip()
+    if is_own_id(ident):
+        if not OWN_ID.fullmatch(ident):
+            raise bad(f"{ident!r} is not a flask-lts id (FLTS-<year>-<number of four or more digits>)")
+        if not _references(record):
+            raise bad(f"{ident} has no references; a flask-lts record must link the fix it transcribes "
+                      "(no public database knows its id)")
     if record.get("withdrawn"):
         return None
     aliases = record.get("aliases") or []
@@ -262,7 +286,7 @@ def parse_record(record: Any, source: str) -> Advisory | None:
     if not affected:
         return None
     return Advisory(
-        id=record["id"].strip(),
+        id=ident,
         aliases=tuple(str(a) for a in aliases),
         summary=_summary(record),
         url=_url(record),

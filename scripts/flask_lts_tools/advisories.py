@@ -29,12 +29,12 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from . import _layout as layout
 from ._exceptions import AdvisoryDatabaseError
-from ._osv import _YAMLLoader, parse_record
+from ._osv import _YAMLLoader, Advisory, _read_record, is_own_id, parse_record
 from ._toml import tomllib
 
 __all__ = [
-    "MAX_AGE_DAYS", "Manifest", "Search", "Source", "age_notes", "channel_packages", "complete_up_to", "read_manifest",
-    "read_searches", "refresh",
+    "MAX_AGE_DAYS", "Manifest", "Search", "Source", "age_notes", "channel_packages", "complete_up_to", "own_records_to_review",
+    "read_manifest", "read_searches", "refresh",
 ]
 
 # Older data than this makes the audit warn: advisories for Flask's stack appear every
@@ -396,6 +396,36 @@ def refresh(
         return manifest
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+# -- flask-lts's own records and the published advisories that may replace them -----------------
+
+
+def _records(folder: Path) -> list[tuple[Path, Advisory]]:
+    """(file, advisory) of every readable, not withdrawn OSV record under a folder."""
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.rglob("*") if p.suffix in _SUFFIXES and p.is_file())
+    return [(p, a) for p in files if (a := parse_record(_read_record(p), str(p))) is not None]
+
+
+def own_records_to_review(directory: Path) -> list[tuple[Path, Advisory, list[str]]]:
+    """flask-lts's own records (local/<package>/FLTS-...) that a published advisory may now cover:
+    each with the ids of the records of osv/ about one of its packages that name one of its fixed
+    versions. A published advisory for the same fix carries an id of its own, so the refresh cannot
+    tell them apart: it lists them for a maintainer to compare (docs/audit.md, "Advisories of our own")."""
+    published = [a for _, a in _records(directory / RECORDS_DIR)]
+    review = []
+    for path, own in _records(directory / LOCAL_DIR):
+        if not is_own_id(own.id):
+            continue
+        candidates = sorted({
+            other.id for other in published for entry in own.affected
+            if set(other.fixed(entry.package)) & set(entry.fixed())
+        })  # fmt: skip
+        if candidates:
+            review.append((path, own, candidates))
+    return review
 
 
 # -- reading the manifest and the searches, and the age warning ------------------------------

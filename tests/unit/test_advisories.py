@@ -203,6 +203,35 @@ def test_the_command_line_refreshes_from_both_local_copies(tmp_path):
     assert "taken = 2026-11-30" in (out / "manifest.toml").read_text()
 
 
+def test_the_refresh_lists_our_own_records_that_a_published_advisory_may_now_cover(tmp_path):
+    from flask_lts_tools.advisories import own_records_to_review
+
+    out = tmp_path / "advisories"
+    local = out / "local" / "werkzeug"
+    local.mkdir(parents=True)
+
+    def own(ident: str, fixed: str) -> None:
+        (local / f"{ident}.json").write_text(json.dumps({
+            "id": ident, "modified": "2026-11-30T00:00:00Z", "summary": "s",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "werkzeug"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]}],
+            "references": [{"type": "FIX", "url": "https://example.org/fix"}],
+        }))  # fmt: skip
+
+    own("FLTS-2026-0001", "3.0.6")  # GHSA-q34m-jh98-gwm2 names 3.0.6 too: maybe the same flaw, published
+    own("FLTS-2026-0002", "3.0.5")  # no published record names 3.0.5
+    archive = make_zip(tmp_path / "all.zip", GHSA_RECORDS)
+    proc = run_tools("--channels-dir", str(DATA / "channels"), "advisories", "--osv-zip", str(archive),
+                     "--constraints-dir", str(DATA / "constraints"), "--out", str(out), "--today", "2026-11-30", timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert ("local/werkzeug/FLTS-2026-0001.json: published records name its fix (3.0.6): GHSA-q34m-jh98-gwm2; "
+            "if one is the same flaw, delete FLTS-2026-0001 and move the channels' decisions to that id") in proc.stdout
+    assert "FLTS-2026-0002" not in proc.stdout
+    assert [(p.name, a.id, ids) for p, a, ids in own_records_to_review(out)] == [
+        ("FLTS-2026-0001.json", "FLTS-2026-0001", ["GHSA-q34m-jh98-gwm2"])]
+    assert own_records_to_review(tmp_path / "nowhere") == []
+
+
 # -- the age warning ------------------------------------------------------------------------
 
 

@@ -509,6 +509,62 @@ def test_not_affected_holds_until_it_expires(tmp_path: Path, db):
     assert [f.status for f in after.findings] == ["expired"] and after.exit_code == 1
 
 
+# -- advisories of our own (FLTS-...) --------------------------------------------------------------
+
+
+def own_record(**changes: object) -> dict:
+    """A record of flask-lts's own: a werkzeug fix no published advisory names (made up for the test)."""
+    record = {
+        "schema_version": "1.6.0", "id": "FLTS-2026-0001", "modified": "2026-11-30T00:00:00Z",
+        "summary": "Werkzeug fixes a flaw without an advisory",
+        "affected": [{"package": {"ecosystem": "PyPI", "name": "werkzeug"},
+                      "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.6"}]}]}],
+        "references": [{"type": "FIX", "url": "https://example.org/commit/1"},
+                       {"type": "REPORT", "url": "https://example.org/issues/2"}],
+    }  # fmt: skip
+    record.update(changes)
+    return record
+
+
+def test_a_record_of_our_own_is_read_linked_and_decided_like_a_published_one(tmp_path: Path, db):
+    local = tmp_path / "local" / "werkzeug"
+    local.mkdir(parents=True)
+    (local / "FLTS-2026-0001.json").write_text(json.dumps(own_record()))
+    merged = load_advisories(VULNS, tmp_path / "local")
+    (own,) = [a for a in merged.for_package("werkzeug") if a.id == "FLTS-2026-0001"]
+    assert own.url == "https://example.org/commit/1"  # osv.dev knows no FLTS id: the record links the fix
+    channel = load_channel(channel_in_repo(tmp_path, decision("FLTS-2026-0001", "werkzeug", "accepted", expires="2025-06-30")))
+    report = audit(channel, parse_pins("werkzeug==3.0.3\n"), merged, BEFORE_EXPIRY)
+    found = findings_by_id(report)
+    assert (found["werkzeug", "FLTS-2026-0001"].status, found["werkzeug", "FLTS-2026-0001"].fixed_in_series) == ("accepted", "3.0.6")
+    assert found["werkzeug", Q34M].status == "undecided"  # the published advisories are judged as before
+    assert "FLTS-2026-0001 (werkzeug): Werkzeug fixes a flaw without an advisory" in format_table(report)
+    # A WEB (or ADVISORY) reference, such as the changelog section, is the link, as for any record.
+    web = {"type": "WEB", "url": "https://example.org/changes#3.0.6"}
+    (local / "FLTS-2026-0001.json").write_text(json.dumps(own_record(references=[*own_record()["references"], web])))
+    (own,) = load_advisories(tmp_path / "local").for_package("werkzeug")
+    assert own.url == web["url"]
+
+
+@pytest.mark.parametrize(
+    "changes, needle",
+    [
+        ({"id": "FLTS-26-1"}, "'FLTS-26-1' is not a flask-lts id (FLTS-<year>-<number of four or more digits>)"),
+        ({"id": "FLTS-2026-001"}, "'FLTS-2026-001' is not a flask-lts id"),
+        ({"references": []}, "FLTS-2026-0001 has no references; a flask-lts record must link the fix it transcribes"),
+        ({"references": [{"type": "WEB"}]}, "FLTS-2026-0001 has no references"),
+    ],
+)
+def test_a_malformed_record_of_our_own_is_a_one_line_error_naming_the_file(tmp_path: Path, changes: dict, needle: str):
+    bad = tmp_path / "werkzeug" / "FLTS-2026-0001.json"
+    bad.parent.mkdir()
+    bad.write_text(json.dumps(own_record(**changes)))
+    with pytest.raises(AdvisoryDatabaseError) as info:
+        load_advisories(tmp_path)
+    message = str(info.value)
+    assert str(bad) in message and needle in message and "\n" not in message
+
+
 def test_cli_missing_decision_fails_and_unknown_advisory_is_one_line_error(tmp_path: Path):
     undecided = channel_in_repo(tmp_path, "")
     pins = tmp_path / "pins.txt"
@@ -602,7 +658,9 @@ PENDING_BACKPORTS = {
     "2026": {},
 }
 PENDING_EXCEPTIONS = {
-    "2024": {("h11", "0.16.0"): 1, ("python-engineio", "4.13.2"): 2, ("python-socketio", "5.16.2"): 2},
+    "2024": {("h11", "0.16.0"): 1, ("python-engineio", "4.13.2"): 2, ("python-socketio", "5.16.2"): 2,
+             # the least releases the same moves may take, for FLTS-2026-0007 and FLTS-2026-0009
+             ("python-engineio", "4.13.5"): 1, ("python-socketio", "5.16.4"): 1},
     "2026": {},  # serial 2026.1 carried out the PyJWT exception (2.13.0 -> 2.15.1)
 }
 

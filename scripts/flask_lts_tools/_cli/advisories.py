@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    from ..advisories import LOCAL_DIR, OSV_EXPORT_URL, PYPA_GIT_URL, RECORDS_DIR, channel_packages, refresh
+    from ..advisories import LOCAL_DIR, OSV_EXPORT_URL, PYPA_GIT_URL, RECORDS_DIR, channel_packages, own_records_to_review, refresh
 
     osv_zips, gits = list(args.osv_zip), list(args.git)
     if not osv_zips and not gits:  # both public sources
@@ -47,4 +47,8 @@ def command(args: argparse.Namespace) -> int:
     for path in sorted((args.out / LOCAL_DIR).rglob("*.json")):
         if path.stem in published:
             print(f"  {path.relative_to(args.out)}: now published in {RECORDS_DIR}/; remove the transcribed record")
+    for path, own, candidates in own_records_to_review(args.out):
+        fixed = ", ".join(sorted({str(v) for entry in own.affected for v in entry.fixed()}))
+        print(f"  {path.relative_to(args.out)}: published records name its fix ({fixed}): {', '.join(candidates)}; "
+              f"if one is the same flaw, delete {own.id} and move the channels' decisions to that id")
     return 0
