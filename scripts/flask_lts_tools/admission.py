@@ -7,8 +7,10 @@
 - `security-only`: a package moves only to a release that fixes an advisory against the
   channel. Concretely, each package is capped at the newest release of its series published
   by `bugfix-until`; where an advisory affects that release and a newer release inside the
-  series fixes it, the cap rises to the oldest release that fixes every such advisory (and
-  what that release strictly requires comes with it through the resolver).
+  series fixes it, the cap rises to the oldest release that fixes every such advisory the
+  series fixes (an advisory fixed only in a later series does not keep the others open; it is
+  decided as an exception or accepted), and what that release strictly requires comes with it
+  through the resolver.
 - `preview` and `end-of-life`: no policy beyond the series (a preview is not frozen yet; an
   end-of-life channel does not change).
 
@@ -55,14 +57,18 @@ def security_cap(channel: Channel, package: str, python: str, advisories: object
     if advisories is not None:
         open_ids = {a.id for a in advisories_affecting(advisories, package, str(cap))}  # type: ignore[arg-type]
         if open_ids:
-            for release in releases:
-                if release.version <= cap:
-                    continue
-                still = {a.id for a in advisories_affecting(advisories, package, str(release.version))}  # type: ignore[arg-type]
-                if not (open_ids & still):
-                    why = f"security-only: {release.version} fixes {', '.join(sorted(open_ids))} (affecting {cap})"
-                    cap = release.version
-                    break
+            # Some may be fixed only in a later series (decided as exceptions or accepted):
+            # the cap rises to the oldest release that fixes every one the series fixes.
+            def fixed_by(release: object) -> set[str]:
+                return open_ids - {a.id for a in advisories_affecting(advisories, package, str(release.version))}  # type: ignore[arg-type,attr-defined]
+
+            fixable = fixed_by(releases[-1])
+            if fixable:
+                for release in releases:
+                    if release.version > cap and fixed_by(release) >= fixable:
+                        why = f"security-only: {release.version} fixes {', '.join(sorted(fixable))} (affecting {cap})"
+                        cap = release.version
+                        break
     return Admission(package, f"{package}<={cap}", why)
 
 

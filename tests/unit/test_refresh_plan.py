@@ -428,3 +428,19 @@ def test_a_comment_only_change_keeps_a_published_file(tmp_path):
     assert "flask==3.0.4" in moved and "2026-11-30" in moved
     bumped = _keep_date(path, lambda d: f"# (serial 2024.2) uv\n# Made on {d}.\nflask==3.0.3\n", "2026-11-30", "2024.2")
     assert "serial 2024.2" in bumped
+
+
+def test_the_security_cap_rises_to_a_fix_even_when_a_later_series_fixes_more():
+    """python-socketio 5.16.3 (channel 2024's bug-fix cap) is affected by FLTS-2026-0009,
+    fixed in 5.16.4, and by FLTS-2026-0010/0011, fixed only in 5.17/5.18: the cap rises to
+    5.16.4, the oldest release fixing what the 5.16 series fixes, and names what it fixes."""
+    from flask_lts_tools.admission import security_cap
+    from flask_lts_tools.audit import default_advisory_dirs, load_advisories
+
+    channel = load_channel(ROOT / "channels" / "2024.toml")
+    advisories = load_advisories(*default_advisory_dirs())
+    cap = security_cap(channel, "python-socketio", "3.12", advisories)
+    assert cap is not None and cap.line == "python-socketio<=5.16.4", cap
+    assert "fixes FLTS-2026-0009 (affecting 5.16.3)" in cap.reason, cap.reason
+    engineio = security_cap(channel, "python-engineio", "3.12", advisories)
+    assert engineio is not None and engineio.line == "python-engineio<=4.13.5", engineio
