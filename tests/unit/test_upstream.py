@@ -425,3 +425,41 @@ def test_a_backport_builds_sdist_comes_from_the_channels_published_folder(tmp_pa
     sdist.write_bytes(sdist.read_bytes() + b"\0")
     with pytest.raises(UpstreamError, match=r"does not match .*SHA256SUMS; published builds never change"):
         backport_sdist("werkzeug", "3.0.6+lts2024.1", tmp_path / "packages")
+
+
+def test_a_known_failure_naming_a_module_is_ignored_at_collection_a_test_is_deselected():
+    """A module that cannot be imported fails at collection, which --deselect does not
+    prevent (Flask-JWT-Extended 4.6.0's tests/test_config.py parses a local Flask version
+    with int() at import): a known failure naming a whole module is --ignore'd."""
+    from flask_lts_tools.verify.stages.upstream import known_failure_args
+    from flask_lts_tools.verify.stages.upstream.catalogue import KnownFailure
+
+    applied = [
+        KnownFailure("flask-jwt-extended", "tests/test_config.py", "test only"),
+        KnownFailure("flask-sqlalchemy", "tests/test_model_bind.py::test_explicit_table[db2]", "x"),
+    ]
+    assert known_failure_args(applied) == [
+        "--ignore", "tests/test_config.py", "--deselect", "tests/test_model_bind.py::test_explicit_table[db2]",
+    ]  # fmt: skip
+
+
+def test_ignore_really_keeps_a_module_that_cannot_import_from_collection(tmp_path):
+    """The same, with pytest itself: --deselect leaves the collection error, --ignore does not."""
+    import subprocess
+    import sys
+
+    from flask_lts_tools.verify.stages.upstream import known_failure_args
+    from flask_lts_tools.verify.stages.upstream.catalogue import KnownFailure
+
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_config.py").write_text("tuple(map(int, '3.0.3+lts2024.1'.split('.')))\n")
+    (tmp_path / "tests" / "test_ok.py").write_text("def test_ok():\n    pass\n")
+    def run(args):
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--continue-on-collection-errors", *args],
+            cwd=tmp_path, capture_output=True, text=True,
+        )  # fmt: skip
+    assert run(["--deselect", "tests/test_config.py"]).returncode != 0
+    ignored = run(known_failure_args([KnownFailure("p", "tests/test_config.py", "r")]))
+    assert ignored.returncode == 0, ignored.stdout
+    assert "1 passed" in ignored.stdout

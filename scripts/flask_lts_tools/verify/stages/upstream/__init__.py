@@ -87,6 +87,19 @@ class PackageRun:
         return data
 
 
+def known_failure_args(applied: Sequence[KnownFailure]) -> list[str]:
+    """pytest options that leave the applied known failures out: a test (`path::name`) is
+    deselected; a whole module (`path.py`) is ignored, so that a module which cannot even be
+    imported (a collection failure, which no deselection prevents) is not collected either."""
+    args: list[str] = []
+    for k in applied:
+        if "::" not in k.test and k.test.endswith(".py"):
+            args += ["--ignore", k.test]
+        else:
+            args += ["--deselect", k.test]
+    return args
+
+
 def run_suite(
     ctx: Context, suite: Suite, catalogue: Catalogue, known: Sequence[KnownFailure], sdist_file: SdistFile,
 ) -> tuple[PackageRun, list[Problem], list[WarningRecord]]:  # fmt: skip
@@ -172,8 +185,7 @@ def run_suite(
     applied = known_failures_for(known, suite.package, version, python_full)
     run.known_failures = [f"{k.test} ({k.reason})" for k in applied]
     args = [*suite.pytest_args]
-    for k in applied:
-        args += ["--deselect", k.test]
+    args += known_failure_args(applied)
     plugins = _suite_plugins(run, suite)
     out, failures, counts, warnings = run_pytest(
         ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout, own=suite.package, plugins=plugins,
