@@ -124,6 +124,17 @@ def test_login_redirects_and_flashes(app):
     assert client.get("/whoami").get_json()["messages"] == []  # flashed once
 
 
+def test_session_transaction_seeds_the_session_for_a_request(app):
+    # The testing docs' way to log a user in for a test without the login route: set a value
+    # in the session, then make the request that reads it; and to look at what it left.
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["user"] = "grace"
+    assert client.get("/whoami").get_json() == {"user": "grace", "messages": []}
+    with client.session_transaction() as sess:
+        assert sess["user"] == "grace" and sess["seen"] == 1
+
+
 def test_json_api_validates_and_creates(app):
     client = app.test_client()
     rv = client.post("/api/items", json={"name": "pen", "tags": ["b", "a"]})

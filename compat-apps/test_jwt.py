@@ -1,6 +1,7 @@
-"""Flask-JWT-Extended: issue a token; jwt_required rejects without it and accepts with it."""
+"""Flask-JWT-Extended: log a user in by id; jwt_required rejects without a token
+and accepts with it; the user is loaded from the token."""
 
-REQUIRES = ["flask-jwt-extended>=4.0"]  # jwt_required(), get_jwt, additional_claims: 4.0
+REQUIRES = ["flask-jwt-extended>=4.7"]  # the identity must be a string from 4.7 on (JWT_VERIFY_SUB)
 
 import pytest
 from flask import Flask, jsonify, request
@@ -8,10 +9,19 @@ from flask_jwt_extended import (
     JWTManager,
     create_access_token,
     create_refresh_token,
+    current_user,
     get_jwt,
     get_jwt_identity,
     jwt_required,
 )
+
+
+class User:
+    def __init__(self, id, username, password, role):
+        self.id, self.username, self.password, self.role = id, username, password, role
+
+
+USERS = [User(1, "ann", "pw", "editor"), User(2, "bob", "pw2", "viewer")]
 
 
 @pytest.fixture
@@ -19,21 +29,28 @@ def client():
     app = Flask(__name__)
     # 32+ bytes: shorter HMAC keys are rejected or warned about by newer PyJWT.
     app.config["JWT_SECRET_KEY"] = "a-test-secret-that-is-long-enough-for-hs256"
-    JWTManager(app)
+    jwt = JWTManager(app)
+
+    # The docs' automatic user loading: the token's identity is the user's id.
+    @jwt.user_lookup_loader
+    def user_lookup_callback(_jwt_header, jwt_data):
+        return next((u for u in USERS if str(u.id) == jwt_data["sub"]), None)
 
     @app.route("/login", methods=["POST"])
     def login():
-        if request.json != {"username": "ann", "password": "pw"}:
+        user = next((u for u in USERS if u.username == request.json.get("username")), None)
+        if user is None or user.password != request.json.get("password"):
             return {"msg": "bad credentials"}, 401
+        # "The identity of this token. This must either be a string, or ..." (4.7 on)
         return {
-            "access_token": create_access_token(identity="ann", additional_claims={"role": "editor"}),
-            "refresh_token": create_refresh_token(identity="ann"),
+            "access_token": create_access_token(identity=str(user.id), additional_claims={"role": user.role}),
+            "refresh_token": create_refresh_token(identity=str(user.id)),
         }
 
     @app.route("/protected")
     @jwt_required()
     def protected():
-        return jsonify(user=get_jwt_identity(), role=get_jwt().get("role"))
+        return jsonify(user=get_jwt_identity(), username=current_user.username, role=get_jwt().get("role"))
 
     @app.route("/refresh", methods=["POST"])
     @jwt_required(refresh=True)
@@ -61,14 +78,25 @@ def test_rejects_forged_token(client):
 def test_accepts_issued_token(client):
     tokens = client.post("/login", json={"username": "ann", "password": "pw"}).get_json()
     resp = client.get("/protected", headers=bearer(tokens["access_token"]))
-    assert resp.status_code == 200
-    assert resp.get_json() == {"user": "ann", "role": "editor"}
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json() == {"user": "1", "username": "ann", "role": "editor"}
 
     # A refresh token is not an access token, and vice versa.
     assert client.get("/protected", headers=bearer(tokens["refresh_token"])).status_code == 422
     assert client.post("/refresh", headers=bearer(tokens["access_token"])).status_code == 422
-    new = client.post("/refresh", headers=bearer(tokens["refresh_token"])).get_json()["access_token"]
-    assert client.get("/protected", headers=bearer(new)).status_code == 200
+    resp = client.post("/refresh", headers=bearer(tokens["refresh_token"]))
+    assert resp.status_code == 200, resp.get_json()
+    new = resp.get_json()["access_token"]
+    resp = client.get("/protected", headers=bearer(new))
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["username"] == "ann"
+
+
+def test_each_user_gets_their_own_identity(client):
+    token = client.post("/login", json={"username": "bob", "password": "pw2"}).get_json()["access_token"]
+    resp = client.get("/protected", headers=bearer(token))
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json() == {"user": "2", "username": "bob", "role": "viewer"}
 
 
 def test_tampered_token_is_rejected(client):
