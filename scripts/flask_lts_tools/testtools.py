@@ -117,9 +117,12 @@ def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Pa
     return {canonicalize_name(p.name): p.version for p in parse_pins(cached.read_text(), str(cached))}
 
 
-def tools_folder(env: Environment, pins: Mapping[str, str], cache: Path) -> Path | None:
+def tools_folder(env: Environment, pins: Mapping[str, str], cache: Path, extra_index_urls: Sequence[str] = ()) -> Path | None:
     """The folder holding exactly `pins` (installed without dependencies, byte-compiled),
-    made once per Python and set of pins; None when there is nothing to install."""
+    made once per Python and set of pins; None when there is nothing to install.
+    `extra_index_urls`: the set's own index (its constraints' `--extra-index-url`), which serves
+    the channel's backport builds: a tool that needs one of the set's packages the environment
+    lacks gets the set's build (`pyjwt==2.8.0+lts2024.2`), which the package index cannot offer."""
     if not pins:
         return None
     lines = sorted(f"{name}=={version}" for name, version in pins.items())
@@ -132,8 +135,8 @@ def tools_folder(env: Environment, pins: Mapping[str, str], cache: Path) -> Path
         tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         out = env.uv_pip(
-            "install", "--index-url", index.index_url(), "--target", str(tmp), "--no-deps", "--compile-bytecode",
-            *lines, timeout=900,
+            "install", "--index-url", index.index_url(), *(a for url in extra_index_urls for a in ("--extra-index-url", url)),
+            "--target", str(tmp), "--no-deps", "--compile-bytecode", *lines, timeout=900,
         )  # fmt: skip
         if not out.ok:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -152,7 +155,9 @@ def overlay(env: Environment, requirements: Sequence[str], constraints: Path, ca
     closure = resolve_tools(env, requirements, constraints.resolve(), cache)
     present = _installed_names(env)
     extra = {name: version for name, version in closure.items() if name not in present}
-    folder = tools_folder(env, extra, cache)
+    from .constraints import index_urls
+
+    folder = tools_folder(env, extra, cache, index_urls(constraints.read_text(encoding="utf-8")))
     if folder is not None:
         (_site_packages(env) / PTH_NAME).write_text(str(folder) + "\n")
     return extra

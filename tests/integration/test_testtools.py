@@ -55,3 +55,29 @@ def test_tools_that_need_another_version_of_the_set_are_refused(tmp_path):
     pins.write_text("pluggy==1.0.0\n")  # pytest 8.3 needs pluggy >= 1.5
     with pytest.raises(TestToolsError, match="could not resolve the test tools pytest==8.3.5"):
         testtools.overlay(env, ["pytest==8.3.5"], pins, tmp_path / "cache")
+
+
+def test_a_tool_needing_a_backport_build_the_environment_lacks_gets_it_from_the_sets_index(tmp_path):
+    """A canary's environment holds only what the canary needs; its test tools may need another
+    package of the set (flask-dance's tools need PyJWT), which channel 2024 pins to its own build
+    2.8.0+lts2024.2, served only by the channel's index (named in the constraints). Seen in the
+    refresh of 2026-11-30: the tools resolved under the constraints, and their install, asked of
+    the package index alone, failed."""
+    import tempfile
+    from pathlib import Path
+
+    from flask_lts_tools import _layout as layout
+    from flask_lts_tools.backports._local import served_index
+
+    env = create(tmp_path / "venv", require_interpreters(["3.11"])["3.11"])
+    with tempfile.TemporaryDirectory() as site, served_index("2024", layout.PACKAGES, Path(site)) as base:
+        pins = tmp_path / "set.txt"
+        pins.write_text(f"--extra-index-url {base}2024/simple/\niniconfig==2.0.0\npyjwt==2.8.0+lts2024.2\n")
+        extra = testtools.overlay(env, ["pyjwt"], pins, tmp_path / "cache")
+    assert extra["pyjwt"] == "2.8.0+lts2024.2"
+    found = where(env, "jwt")
+    assert str((tmp_path / "cache").resolve()) in found["jwt"][1]
+    version = subprocess.run(
+        [env.python, "-c", "import importlib.metadata as m; print(m.version('pyjwt'))"], capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert version.stdout.strip() == "2.8.0+lts2024.2"
