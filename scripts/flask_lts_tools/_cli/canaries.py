@@ -86,30 +86,38 @@ def command(args: argparse.Namespace) -> int:
     constraints = args.constraints or layout.constraints_file(channel.name, args.constraints_dir)
     options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
     progress(f"{len(selection)} canaries of channel {channel.name} under {constraints} on Python {', '.join(pythons)}")
-    runs = []
-    for python in pythons:
-        canaries = selection
-        report = None if args.constraints else layout.canary_report_file(channel.name, python, args.reports_dir)
-        summary = None if args.constraints else layout.canary_summary_file(channel.name, python, args.reports_dir)
-        record: dict = {}
-        if shard is not None:  # each Python's shards are balanced on that Python's last times
-            canaries, record = plan_shard(selection, shard, layout.canary_report_file(channel.name, python, args.reports_dir))
-            progress(f"shard {shard} on Python {python}: {', '.join(c.name for c in canaries) or 'no canary'} (about {record['estimated_seconds']:.0f}s)")
-            report = None if args.constraints else layout.canary_shard_report_file(channel.name, python, shard.index, shard.count, args.reports_dir)
-            summary = None  # a shard's table is printed; the channel's summary is the merge's
-        run = run_canaries(canaries, channel, constraints, interpreters[python], options, args.jobs, progress, args.constraints and args.constraints.stem)
-        run.shard = record
-        if report:  # written before the verdicts too, so that nothing of the runs is lost
-            write_run(run, report)
-        if not args.no_verdicts and any(c.failing or c.flaky for c in run.canaries):
-            from ..canaries import judge
-            from ..verify.stages.upstream.catalogue import load_catalogue
+    from ..backports._local import LocalIndexes
 
-            judge(run, canaries, channel, interpreters[python], options, load_catalogue(), progress.scoped(f"verdicts py{python}"), bisect=not args.no_bisect)
-        if report:  # a candidate's run is not the channel's report
-            progress(f"report {write_run(run, report, summary)}")
-        print(summary_markdown(run))
-        runs.append(run)
+    # the channel's own builds (its files name its index on the site) come from packages/<channel>/,
+    # served here while the canaries run: this machine may not reach the site
+    with LocalIndexes(layout.PACKAGES, progress) as indexes:
+        runs = []
+        for python in pythons:
+            canaries = selection
+            report = None if args.constraints else layout.canary_report_file(channel.name, python, args.reports_dir)
+            summary = None if args.constraints else layout.canary_summary_file(channel.name, python, args.reports_dir)
+            record: dict = {}
+            if shard is not None:  # each Python's shards are balanced on that Python's last times
+                canaries, record = plan_shard(selection, shard, layout.canary_report_file(channel.name, python, args.reports_dir))
+                progress(f"shard {shard} on Python {python}: {', '.join(c.name for c in canaries) or 'no canary'} (about {record['estimated_seconds']:.0f}s)")
+                report = None if args.constraints else layout.canary_shard_report_file(channel.name, python, shard.index, shard.count, args.reports_dir)
+                summary = None  # a shard's table is printed; the channel's summary is the merge's
+            run = run_canaries(
+                canaries, channel, constraints, interpreters[python], options, args.jobs, progress, args.constraints and args.constraints.stem,
+                install_from=None if args.constraints else indexes.constraints(channel.name, constraints),
+            )  # fmt: skip
+            run.shard = record
+            if report:  # written before the verdicts too, so that nothing of the runs is lost
+                write_run(run, report)
+            if not args.no_verdicts and any(c.failing or c.flaky for c in run.canaries):
+                from ..canaries import judge
+                from ..verify.stages.upstream.catalogue import load_catalogue
+
+                judge(run, canaries, channel, interpreters[python], options, load_catalogue(), progress.scoped(f"verdicts py{python}"), bisect=not args.no_bisect)
+            if report:  # a candidate's run is not the channel's report
+                progress(f"report {write_run(run, report, summary)}")
+            print(summary_markdown(run))
+            runs.append(run)
     print(f"{sum(len(r.canaries) for r in runs)} canary run(s) in {time.monotonic() - progress.started:.0f}s wall, {args.jobs} at a time")
     # an empty shard (more shards than canaries) ran nothing and failed nothing
     return 0 if all(r.status == "pass" or not r.canaries for r in runs) else 1

@@ -64,7 +64,20 @@ def command(args: argparse.Namespace) -> int:
             strict=args.strict, baseline=args.baseline, suites=tuple(n.strip() for n in args.suites.split(",") if n.strip()), sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache,
         )  # fmt: skip
 
-    results = verify_matrix(found, interpreters, skipped, options_for, args.jobs, progress, args.reports_dir)
+    import dataclasses
+
+    from ..backports._local import LocalIndexes
+
+    # A channel whose files pin its own builds names its index on the site; this machine may not
+    # reach the site (the builds of a serial not deployed yet, or no internet), so that index is
+    # served here from packages/<channel>/ (the same files) while the verification runs.
+    with LocalIndexes(layout.PACKAGES, lambda m: progress(m, "index")) as indexes:
+        found = [
+            dataclasses.replace(t, pinned=dataclasses.replace(t.pinned, install_from=indexes.constraints(t.channel.name, t.pinned.path)))
+            if t.channel is not None else t
+            for t in found
+        ]  # fmt: skip
+        results = verify_matrix(found, interpreters, skipped, options_for, args.jobs, progress, args.reports_dir)
     reports = write_reports(results, {t.pinned.name: t.all_pythons for t in found}, args.reports_dir, progress)
     print(summary_markdown(reports))
     print(f"{len(reports)} verification(s) in {time.monotonic() - progress.started:.0f}s wall, {args.jobs} at a time")

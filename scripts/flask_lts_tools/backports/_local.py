@@ -71,3 +71,40 @@ def point_at(context: Path, channel: str, base_url: str) -> list[str]:
                 text = text.replace(f"--extra-index-url {url}\n", f"--extra-index-url {local}\n")
             path.write_text(text, encoding="utf-8")
     return sorted(replaced)
+
+
+class LocalIndexes:
+    """The channels' own indexes served on this machine while the block runs, one server per
+    channel, for tools that install a channel's files on a machine that may not reach the site
+    (`make verify`, `make canaries`): `constraints(channel, path)` gives a copy of `path` whose
+    `--extra-index-url` names the served index (None when `path` names no index, so nothing is
+    served and pip reads `path` itself). The builds are the published ones of `packages/<channel>/`
+    with the same sha256, so pip installs the same bytes it would get from the site."""
+
+    def __init__(self, packages_dir: Path, log=None) -> None:
+        self.packages_dir = packages_dir
+        self.log = log or (lambda message: None)
+        self._stack = contextlib.ExitStack()
+        self._bases: dict[str, str] = {}
+
+    def __enter__(self) -> "LocalIndexes":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def constraints(self, channel: str, path: Path) -> Path | None:
+        import shutil
+        import tempfile
+
+        if not index_urls(path.read_text(encoding="utf-8")):
+            return None
+        if channel not in self._bases:
+            site = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix=f"flask-lts-index-{channel}-")))
+            self._bases[channel] = self._stack.enter_context(served_index(channel, self.packages_dir, site))
+        folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix=f"flask-lts-constraints-{channel}-")))
+        copy = folder / path.name
+        shutil.copyfile(path, copy)
+        replaced = point_at(folder, channel, self._bases[channel])
+        self.log(f"{path}: its index {', '.join(replaced)} is served from {self.packages_dir / channel} on {self._bases[channel]}")
+        return copy

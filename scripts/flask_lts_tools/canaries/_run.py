@@ -145,7 +145,7 @@ def run_canary(
     workdir.mkdir(parents=True)
     env = venvs.create(workdir / "venv", interpreter)
     extras = f"[{','.join(canary.extras)}]" if canary.extras else ""
-    out = env.pip("install", "-c", str(pinned.path.resolve()), f"{canary.distribution}{extras}=={version}", timeout=options.timeout)
+    out = env.pip("install", "-c", str(pinned.pip_constraints), f"{canary.distribution}{extras}=={version}", timeout=options.timeout)
     if not out.ok:
         result.status = "error"
         result.problems.append({"message": _install_failure(canary.distribution, version, pinned.name, out.stdout + out.stderr)})
@@ -186,12 +186,12 @@ def run_canary(
 
 def run_canaries(
     canaries: Sequence[Canary], channel: Channel, constraints: Path, interpreter: Interpreter, options: Options,
-    jobs: int, log: Callable[[str, str], None], set_name: str | None = None,
+    jobs: int, log: Callable[[str, str], None], set_name: str | None = None, install_from: Path | None = None,
 ) -> CanaryRun:  # fmt: skip
     """Every canary that applies to `channel`, under `constraints` (the channel's own file, or a
     candidate's), `jobs` at a time; one canary's trouble never loses the others' results."""
     started = time.monotonic()
-    pinned = PinnedSet(set_name or channel.name, constraints, read_pins(constraints), channel)
+    pinned = PinnedSet(set_name or channel.name, constraints, read_pins(constraints), channel, install_from)
     run = CanaryRun(
         pinned.name, channel.name, str(constraints), interpreter.version, f"{interpreter.full_version} ({interpreter.source})",
         _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(), serial="" if set_name else channel.version,

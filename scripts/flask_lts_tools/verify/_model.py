@@ -86,6 +86,15 @@ class PinnedSet:
     path: Path
     pins: list[Pin]
     channel: Channel | None = None
+    # What pip reads instead of `path` when the set's own index is served on this machine (a
+    # copy of `path` pointed at it: backports/_local.py, local_constraints); `path` stays the
+    # source the reports name.
+    install_from: Path | None = None
+
+    @property
+    def pip_constraints(self) -> Path:
+        """The file pip's `-c` reads."""
+        return (self.install_from or self.path).resolve()
 
     def for_python(self, python: str) -> dict[NormalizedName, Pin]:
         return pins_for(self.pins, python)

@@ -24,8 +24,8 @@ def install_test_tools(ctx: Context, requirements: Sequence[str]) -> None:
     """Make test tools importable beside the set, resolved under the set's constraints
     (docs/upstream.md, "Test tools"): the set's environment itself is never modified,
     and the set wins on sys.path. TestToolsError says why it could not."""
-    testtools.overlay(ctx.env, requirements, ctx.pinned.path, ctx.options.testtools_cache)
-    relaxed = testtools.relaxation(ctx.env, requirements, ctx.pinned.path, ctx.options.testtools_cache)
+    testtools.overlay(ctx.env, requirements, ctx.pinned.pip_constraints, ctx.options.testtools_cache)
+    relaxed = testtools.relaxation(ctx.env, requirements, ctx.pinned.pip_constraints, ctx.options.testtools_cache)
     if relaxed:
         ctx.log(f"test tools {relaxed}")
 

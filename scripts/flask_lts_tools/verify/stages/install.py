@@ -10,7 +10,7 @@ from . import register
 @register("install", 10, "pip install the set into a fresh venv; exactly its pins, nothing unpinned", always=True)
 def stage_install(ctx: Context) -> StageResult:
     names = ctx.pinned.packages_to_install(ctx.python)
-    out = ctx.env.pip("install", "-c", str(ctx.pinned.path.resolve()), *names, timeout=ctx.options.timeout)
+    out = ctx.env.pip("install", "-c", str(ctx.pinned.pip_constraints), *names, timeout=ctx.options.timeout)
     if not out.ok:
         ctx.blocked = "install failed"
         return StageResult("install", "fail", problems=[Problem("pip install failed:\n" + out.tail(30))])
