@@ -70,6 +70,36 @@ def test_judge_counts_predicted_breaks_false_findings_and_fixes(tmp_path):
     assert result.counts() == counts
 
 
+def test_a_module_that_imports_after_fix_is_repaired_only_when_its_tests_pass(tmp_path):
+    # flask-whooshee 0.8.2: --fix moves BaseQuery, test.py imports again, and then most of its
+    # tests fail on db.create_all(app=...), which --fix cannot rewrite. Not a repair, and not
+    # tests broken by --fix either: they never ran unfixed.
+    subjects = tmp_path / "subjects.toml"
+    subjects.write_text(
+        '[subject.flask-login-0-6-2]\ndistribution = "flask-login"\nversions = { "2022" = "0.6.2" }\ngroups = ["login"]\n'
+        'chosen = "x"\ntests = ["tests"]\n'
+    )  # fmt: skip
+    [subject] = load_subjects("2022", "2024", path=subjects, registry=ROOT / "channels" / "canaries" / "registry.toml")
+    unfixed = {"tests.test_login": "ImportError", "tests.test_other": "ImportError", "tests/test_x.py::test_y": "AssertionError"}
+    after = SuiteRun("2024", status="fail", failing={"tests/test_login.py::TestLogin::test_app": "TypeError: create_all() got an unexpected keyword argument 'app'"})
+    result = _result(unfixed, {}, after)
+    judge(subject, result)
+    by_test = {b.test: b for b in result.breaks}
+    assert not by_test["tests.test_login"].fixed
+    assert by_test["tests.test_login"].left == ["tests/test_login.py::TestLogin::test_app"]
+    assert by_test["tests.test_other"].fixed and by_test["tests.test_other"].left == []
+    assert by_test["tests/test_x.py::test_y"].fixed
+    assert result.fix_broke == []
+    assert "no: it runs now, 1 of its tests fail" in markdown(Measurement("2022", "2024", "3.10", "x", "now", subjects=[result]))
+    # a suite that did not start is repaired only when the whole suite passes after --fix
+    result = _result({"<suite>": "ImportError"}, {}, after)
+    judge(subject, result)
+    assert not result.breaks[0].fixed and result.fix_broke == []
+    result = _result({"<suite>": "ImportError"}, {}, SuiteRun("2024"))
+    judge(subject, result)
+    assert result.breaks[0].fixed
+
+
 def test_a_written_report_is_judged_again_with_new_verdicts(tmp_path):
     m = Measurement("2022", "2024", "3.10", "3.10.13", "2026-11-30T00:00:00+00:00")
     m.subjects.append(_result({"tests.test_login": "ImportError"}, {"tests.test_login": [["flask_login/utils.py", 99]]}))
