@@ -14,7 +14,7 @@ from flask_lts_tools._exceptions import CanaryError
 from flask_lts_tools.report import portable
 from flask_lts_tools.scan_measure import Measurement, SubjectResult, load_subjects, locations, markdown, names_finding, rejudge
 from flask_lts_tools.scan_measure._measure import judge
-from flask_lts_tools.scan_measure._run import SuiteRun
+from flask_lts_tools.scan_measure._run import SuiteRun, line_maps, original_frames
 
 SUBJECTS = ROOT / "channels" / "canaries" / "scan-subjects.toml"
 
@@ -98,6 +98,21 @@ def test_a_module_that_imports_after_fix_is_repaired_only_when_its_tests_pass(tm
     result = _result({"<suite>": "ImportError"}, {}, SuiteRun("2024"))
     judge(subject, result)
     assert result.breaks[0].fixed
+
+
+def test_the_fixed_copys_tracebacks_are_read_in_the_original_line_numbers(tmp_path):
+    # --fix split flask-whooshee's test.py import in two: every later line moved one down.
+    original, fixed = tmp_path / "original", tmp_path / "fixed"
+    for tree, head in ((original, ["from flask_sqlalchemy import SQLAlchemy, BaseQuery"]),
+                       (fixed, ["from flask_sqlalchemy import SQLAlchemy", "from flask_sqlalchemy.query import Query"])):  # fmt: skip
+        (tree / "src" / "pkg").mkdir(parents=True)
+        (tree / "test.py").write_text("\n".join(["import os", *head, "", "db.create_all(app=app)", ""]))
+        (tree / "src" / "pkg" / "same.py").write_text("x = 1\n")
+    maps = line_maps(original, fixed)
+    assert maps == {"test.py": {3: 2, 4: 3, 5: 4}}
+    frames = original_frames([["test.py", 5], ["pkg/same.py", 1], ["sqlalchemy/orm/x.py", 5]], maps)
+    assert frames == [["pkg/same.py", 1], ["sqlalchemy/orm/x.py", 5], ["test.py", 4]]
+    assert names_finding(frames, {"path": "test.py", "line": 4})
 
 
 def test_a_written_report_is_judged_again_with_new_verdicts(tmp_path):

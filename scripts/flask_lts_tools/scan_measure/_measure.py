@@ -14,7 +14,7 @@ from ..channel import Channel
 from ..pythons import Interpreter
 from ..verify import Options
 from ..verify.stages.upstream.catalogue import load_catalogue
-from ._run import SuiteRun, names_finding, prepare, run_suite_under
+from ._run import SuiteRun, names_finding, original_frames, prepare, run_suite_under
 from ._subjects import Subject
 
 SCHEMA = "flask-lts-scan-measure/1"
@@ -158,7 +158,7 @@ def judge(subject: Subject, result: SubjectResult) -> None:
             t for t in result.after_fix.failing if t not in result.new.failing and t not in before and not any(_inside(t, h) for h in hidden)
         )  # fmt: skip
         # A module stops at its first failing import: once --fix has repaired that one, the
-        # next shows in the run after the fix (the fixes keep line numbers: one-line imports).
+        # next shows in the run after the fix (its frames in the original's line numbers).
         for test in result.after_fix.failing:
             for index, finding in enumerate(findings):
                 if index not in confirmed and finding.get("package") != result.distribution and names_finding(result.after_fix.frames.get(test, []), finding):
@@ -200,6 +200,8 @@ def measure_subject(
                 subject, new, constraints[1], prepared.fixed_sdist, interpreter, options, catalogue, f"{new.name}-fixed", log, old.name,
             )  # fmt: skip
             log(f"under {new.name} after --fix: {result.after_fix.status}, {result.after_fix.passed} passed, {result.after_fix.failed} failed")
+            # Findings carry the original's line numbers; the fixed copy's tracebacks are read in them.
+            result.after_fix.frames = {t: original_frames(f, prepared.line_maps) for t, f in result.after_fix.frames.items()}
         if result.new.status == "error" and not result.new.failing:
             result.problems.append(f"its suite does not run under {new.name}: " + "; ".join(result.new.problems[:2]))
         result.findings = [{k: f[k] for k in FINDING_KEYS} for f in prepared.scan.findings]
