@@ -23,6 +23,14 @@ def model_fields(model):
     return [(prop.key, prop) for prop in inspect(model).attrs]
 '''
 
+# A file that configures the mappers itself before it walks them is left alone.
+CONFIGURED = '''import sqlalchemy as sa
+
+def list_columns(model):
+    sa.orm.configure_mappers()
+    return model._sa_class_manager.mapper.iterate_properties
+'''
+
 
 def test_finds_each_use():
     assert lines(BEFORE, RULE) == [4, 10]
@@ -30,3 +38,4 @@ def test_finds_each_use():
 
 def test_leaves_the_new_spelling_alone():
     assert lines(CLEAN, RULE) == []
+    assert lines(CONFIGURED, RULE) == []

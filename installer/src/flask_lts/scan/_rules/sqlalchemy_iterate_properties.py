@@ -7,9 +7,10 @@ silently skips relationships. `mapper.attrs` configures first, as does
 
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
-from .._rule import CHANGED, Hit, Rule, hit
+from .._rule import CHANGED, Hit, Rule, dotted, hit
 from .._source import Module
 
 
@@ -22,6 +23,8 @@ class SQLAlchemyIterateProperties(Rule):
     triggers = ("iterate_properties",)
 
     def check(self, module: Module) -> Iterator[Hit]:
+        if any(isinstance(c.func, (ast.Name, ast.Attribute)) and dotted(c.func).endswith("configure_mappers") for c in module.calls):
+            return  # the file configures the mappers itself
         for node in module.attributes.get("iterate_properties", ()):
             yield hit(node, f"{module.segment(node)} (no longer configures the mappers)",
                       "mapper.attrs, which configures them first (or call sqlalchemy.orm.configure_mappers() before)")  # fmt: skip
