@@ -14,7 +14,7 @@ from flask_lts_tools._exceptions import CanaryError
 from flask_lts_tools.report import portable
 from flask_lts_tools.scan_measure import Measurement, SubjectResult, load_subjects, locations, markdown, names_finding, rejudge
 from flask_lts_tools.scan_measure._measure import judge
-from flask_lts_tools.scan_measure._run import SuiteRun
+from flask_lts_tools.scan_measure._run import SuiteRun, line_maps, original_frames
 
 SUBJECTS = ROOT / "channels" / "canaries" / "scan-subjects.toml"
 
@@ -68,6 +68,51 @@ def test_judge_counts_predicted_breaks_false_findings_and_fixes(tmp_path):
     assert [b.predicted_by for b in result.breaks] == [["werkzeug-urls"], []]
     judge(subject, result)  # judging again gives the same answer
     assert result.counts() == counts
+
+
+def test_a_module_that_imports_after_fix_is_repaired_only_when_its_tests_pass(tmp_path):
+    # flask-whooshee 0.8.2: --fix moves BaseQuery, test.py imports again, and then most of its
+    # tests fail on db.create_all(app=...), which --fix cannot rewrite. Not a repair, and not
+    # tests broken by --fix either: they never ran unfixed.
+    subjects = tmp_path / "subjects.toml"
+    subjects.write_text(
+        '[subject.flask-login-0-6-2]\ndistribution = "flask-login"\nversions = { "2022" = "0.6.2" }\ngroups = ["login"]\n'
+        'chosen = "x"\ntests = ["tests"]\n'
+    )  # fmt: skip
+    [subject] = load_subjects("2022", "2024", path=subjects, registry=ROOT / "channels" / "canaries" / "registry.toml")
+    unfixed = {"tests.test_login": "ImportError", "tests.test_other": "ImportError", "tests/test_x.py::test_y": "AssertionError"}
+    after = SuiteRun("2024", status="fail", failing={"tests/test_login.py::TestLogin::test_app": "TypeError: create_all() got an unexpected keyword argument 'app'"})
+    result = _result(unfixed, {}, after)
+    judge(subject, result)
+    by_test = {b.test: b for b in result.breaks}
+    assert not by_test["tests.test_login"].fixed
+    assert by_test["tests.test_login"].left == ["tests/test_login.py::TestLogin::test_app"]
+    assert by_test["tests.test_other"].fixed and by_test["tests.test_other"].left == []
+    assert by_test["tests/test_x.py::test_y"].fixed
+    assert result.fix_broke == []
+    assert "no: it runs now, 1 of its tests fail" in markdown(Measurement("2022", "2024", "3.10", "x", "now", subjects=[result]))
+    # a suite that did not start is repaired only when the whole suite passes after --fix
+    result = _result({"<suite>": "ImportError"}, {}, after)
+    judge(subject, result)
+    assert not result.breaks[0].fixed and result.fix_broke == []
+    result = _result({"<suite>": "ImportError"}, {}, SuiteRun("2024"))
+    judge(subject, result)
+    assert result.breaks[0].fixed
+
+
+def test_the_fixed_copys_tracebacks_are_read_in_the_original_line_numbers(tmp_path):
+    # --fix split flask-whooshee's test.py import in two: every later line moved one down.
+    original, fixed = tmp_path / "original", tmp_path / "fixed"
+    for tree, head in ((original, ["from flask_sqlalchemy import SQLAlchemy, BaseQuery"]),
+                       (fixed, ["from flask_sqlalchemy import SQLAlchemy", "from flask_sqlalchemy.query import Query"])):  # fmt: skip
+        (tree / "src" / "pkg").mkdir(parents=True)
+        (tree / "test.py").write_text("\n".join(["import os", *head, "", "db.create_all(app=app)", ""]))
+        (tree / "src" / "pkg" / "same.py").write_text("x = 1\n")
+    maps = line_maps(original, fixed)
+    assert maps == {"test.py": {3: 2, 4: 3, 5: 4}}
+    frames = original_frames([["test.py", 5], ["pkg/same.py", 1], ["sqlalchemy/orm/x.py", 5]], maps)
+    assert frames == [["pkg/same.py", 1], ["sqlalchemy/orm/x.py", 5], ["test.py", 4]]
+    assert names_finding(frames, {"path": "test.py", "line": 4})
 
 
 def test_a_written_report_is_judged_again_with_new_verdicts(tmp_path):

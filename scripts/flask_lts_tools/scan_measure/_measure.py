@@ -14,7 +14,7 @@ from ..channel import Channel
 from ..pythons import Interpreter
 from ..verify import Options
 from ..verify.stages.upstream.catalogue import load_catalogue
-from ._run import SuiteRun, names_finding, prepare, run_suite_under
+from ._run import SuiteRun, names_finding, original_frames, prepare, run_suite_under
 from ._subjects import Subject
 
 SCHEMA = "flask-lts-scan-measure/1"
@@ -30,7 +30,9 @@ class Break:
     cause: str = ""
     predicted_by: list[str] = field(default_factory=list)  # rules whose findings foretold it
     how: str = ""  # "traceback": a finding's line is in its traceback; "verdict": the verdict names the rule
-    fixed: bool = False  # passes after scan --fix
+    fixed: bool = False  # passes after scan --fix (a module or suite break: every test in it passes)
+    # a module or suite break that --fix let through its first failure: the tests in it that fail then
+    left: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +105,19 @@ class Measurement:
         return cls(**fields, subjects=subjects)
 
 
+def _module(test: str) -> str:
+    """The dotted module of a node id (`tests/test_x.py::test_y` -> `tests.test_x`), as pytest
+    names a test module that does not import; "" for an id that is not in a .py file."""
+    path = test.split("::", 1)[0]
+    return path[:-3].replace("/", ".") if path.endswith(".py") else ""
+
+
+def _inside(test: str, brk: str) -> bool:
+    """Whether `test` belongs to the break `brk`: itself, a test of the module `brk` that did not
+    import, or any test when the suite as a whole (<suite>, <install>) did not run."""
+    return test == brk or brk in ("<suite>", "<install>") or ("::" not in brk and _module(test) == brk)
+
+
 def judge(subject: Subject, result: SubjectResult) -> None:
     """Breaks from the two runs, each matched to the findings (result.findings, the scan's);
     each finding's verdict. Runs again on a written report when verdicts change (--rejudge)."""
@@ -131,12 +146,19 @@ def judge(subject: Subject, result: SubjectResult) -> None:
                 for i in hits:
                     confirmed.setdefault(i, f"the verdict on {test} names its rule")
         if result.after_fix is not None:
-            brk.fixed = result.after_fix.status != "error" and test not in result.after_fix.failing
+            # A module (or the suite) that imports after --fix is repaired only when its tests
+            # pass too: a later link of the chain (an unfixable API) can fail them instead.
+            brk.left = sorted(t for t in result.after_fix.failing if t != test and t not in before and _inside(t, test))
+            brk.fixed = result.after_fix.status != "error" and test not in result.after_fix.failing and not brk.left
         result.breaks.append(brk)
     if result.after_fix is not None:
-        result.fix_broke = sorted(t for t in result.after_fix.failing if t not in result.new.failing)
+        # Tests inside a module or suite that did not run unfixed were not broken by --fix.
+        hidden = [t for t in result.new.failing if t not in before and "::" not in t]
+        result.fix_broke = sorted(
+            t for t in result.after_fix.failing if t not in result.new.failing and t not in before and not any(_inside(t, h) for h in hidden)
+        )  # fmt: skip
         # A module stops at its first failing import: once --fix has repaired that one, the
-        # next shows in the run after the fix (the fixes keep line numbers: one-line imports).
+        # next shows in the run after the fix (its frames in the original's line numbers).
         for test in result.after_fix.failing:
             for index, finding in enumerate(findings):
                 if index not in confirmed and finding.get("package") != result.distribution and names_finding(result.after_fix.frames.get(test, []), finding):
@@ -178,6 +200,8 @@ def measure_subject(
                 subject, new, constraints[1], prepared.fixed_sdist, interpreter, options, catalogue, f"{new.name}-fixed", log, old.name,
             )  # fmt: skip
             log(f"under {new.name} after --fix: {result.after_fix.status}, {result.after_fix.passed} passed, {result.after_fix.failed} failed")
+            # Findings carry the original's line numbers; the fixed copy's tracebacks are read in them.
+            result.after_fix.frames = {t: original_frames(f, prepared.line_maps) for t, f in result.after_fix.frames.items()}
         if result.new.status == "error" and not result.new.failing:
             result.problems.append(f"its suite does not run under {new.name}: " + "; ".join(result.new.problems[:2]))
         result.findings = [{k: f[k] for k in FINDING_KEYS} for f in prepared.scan.findings]

@@ -74,7 +74,7 @@ def markdown(m: Measurement) -> str:
         if s.breaks:
             rows = [
                 [_cell(b.test), b.kind, _cell(b.cause or b.message)[:160], ", ".join(b.predicted_by) + (f" ({b.how})" if b.how else "") or "no",
-                 "yes" if b.fixed else "no"]
+                 "yes" if b.fixed else f"no: it runs now, {len(b.left)} of its tests fail" if b.left else "no"]
                 for b in s.breaks
             ]  # fmt: skip
             lines += ["", markdown_table(["break", "kind", "cause", "predicted by", "fixed by --fix"], rows)]

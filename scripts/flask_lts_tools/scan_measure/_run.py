@@ -9,6 +9,7 @@ channel has one, is left out of the constraints (an old Flask-Login plays the pa
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -234,6 +235,43 @@ def locations(trace: str) -> set[tuple[str, int]]:
     return found
 
 
+def _same_file(frame_path: str, path: str) -> bool:
+    """Whether a traceback's path and a source path name one file (compared from the end)."""
+    parts = [p for p in path.replace(os.sep, "/").split("/") if p not in ("", ".")]
+    frame = frame_path.split("/")
+    n = min(len(frame), len(parts))
+    return bool(n) and frame[-n:] == parts[-n:] and (n >= 2 or len(parts) == 1 or len(frame) == 1)
+
+
+def line_maps(original: Path, fixed: Path) -> dict[str, dict[int, int]]:
+    """For each .py file that --fix changed: its line numbers in the fixed copy -> the original's
+    (an import split in two puts the next lines one further down)."""
+    maps: dict[str, dict[int, int]] = {}
+    for path in sorted(fixed.rglob("*.py")):
+        before = original / path.relative_to(fixed)
+        if not before.is_file():
+            continue
+        a = before.read_text(encoding="utf-8", errors="replace").splitlines()
+        b = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if a == b:
+            continue
+        mapping: dict[int, int] = {}
+        for _, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            for k in range(j2 - j1):
+                mapping[j1 + k + 1] = i1 + min(k, max(i2 - i1 - 1, 0)) + 1
+        maps[path.relative_to(fixed).as_posix()] = {f: o for f, o in mapping.items() if f != o}
+    return maps
+
+
+def original_frames(frames: Iterable[Sequence], maps: dict[str, dict[int, int]]) -> list[list]:
+    """A traceback of the fixed copy, its lines given in the original's numbering."""
+    out = []
+    for path, line in frames:
+        mapping = next((m for rel, m in maps.items() if _same_file(path, rel)), {})
+        out.append([path, mapping.get(line, line)])
+    return sorted(out)
+
+
 def names_finding(frames: Iterable[Sequence], finding: dict) -> bool:
     """Whether a traceback passes through the finding's line (paths compared from the end;
     the sdist's src/ layout and the installed package differ only in front)."""
@@ -255,6 +293,7 @@ class Prepared:
     scan: ScanRun
     fix: ScanRun | None
     lines: int
+    line_maps: dict[str, dict[int, int]] = field(default_factory=dict)  # the fixed copy's lines -> the original's
 
 
 def prepare(subject: Subject, old: str, new: str, options: Options, log: Log) -> Prepared:
@@ -281,4 +320,4 @@ def prepare(subject: Subject, old: str, new: str, options: Options, log: Log) ->
         suffix = ".tar.gz"
         path = repack(fixed_tree, top, base / "fixed-sdist" / f"{top}{suffix}")
         fixed_sdist = SdistFile(path, sdist.uploaded, sdist.url)
-    return Prepared(sdist, fixed_sdist, scan, fix, lines)
+    return Prepared(sdist, fixed_sdist, scan, fix, lines, line_maps(tree, fixed_tree) if fix.fixed else {})

@@ -57,11 +57,18 @@ def run_pytest(
     if plugins is not None:
         allowed = {canonicalize_name(p) for p in plugins}
         isolation["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        loaded: list[str] = []
         for dist, module, tool in pytest_plugins(ctx):
             if tool or canonicalize_name(dist) in allowed:
                 cmd += ["-p", module]
+                loaded.append(module)
             else:
                 left_out.append(f"{dist} ({module})")
+        if loaded:
+            # pytest runs nested in the suite (pytester's runpytest: pytest-flask's own tests of
+            # its --start-live-server option) inherit the disabled autoload: they get the same
+            # plugins by name, as autoload gave them before.
+            isolation["PYTEST_PLUGINS"] = ",".join(dict.fromkeys(loaded))
     cmd += [*extra, *(targets or [str(directory)])]
     # The environment's bin/ first on PATH, as if activated: suites and apps that run
     # console scripts (`flask db upgrade`) must get the ones of the set under test.

@@ -1,6 +1,6 @@
 """flask-lts scan rule marshmallow-removed-api: what it finds in real code, and what it leaves alone."""
 
-from scan_helpers import lines
+from scan_helpers import findings, fixed, lines
 
 RULE = "marshmallow-removed-api"
 
@@ -31,3 +31,18 @@ def test_finds_each_use():
 
 def test_leaves_the_new_spelling_alone():
     assert lines(CLEAN, RULE) == []
+
+
+# flask-accepts 1.0.1: a removed name with nothing one-for-one to import instead is a finding,
+# not a fix (it was once rewritten into the same statement and counted as fixed).
+VERSION_INFO = '''from marshmallow import fields as ma
+from marshmallow import __version_info__ as marshmallow_version
+if marshmallow_version < (3, 13, 0):
+    pass
+'''
+
+
+def test_a_name_with_no_target_is_not_fixable():
+    [finding] = findings(VERSION_INFO, RULE)
+    assert (finding.line, finding.fixable) == (2, False)
+    assert fixed(VERSION_INFO, RULE) == VERSION_INFO

@@ -118,11 +118,13 @@ class MovedNames(Rule):
         keep: List[str] = []  # what stays in this statement, in its order
         moved: Dict[str, List[str]] = {}
         renames: List[Edit] = []
+        changed = False
         for alias in stmt.names:
             target = self.names.get(f"{stmt.module}.{alias.name}")
             if target is None or not target.target:
                 keep.append(_alias(alias))
                 continue
+            changed = True
             new_mod, _, new_name = target.target.rpartition(".")
             local = alias.asname or alias.name
             if alias.asname:
@@ -143,6 +145,10 @@ class MovedNames(Rule):
             names = keep if new_mod == stmt.module else moved.setdefault(new_mod, [])
             if written not in names and not (written == new_name and new_mod == stmt.module and module.imports.get(new_name) == target.target and new_name in [a.asname or a.name for a in stmt.names]):
                 names.append(written)
+        if not changed:
+            # Only names with no one-for-one target (marshmallow.__version_info__): rewriting
+            # the statement as it was would count as a fix that changed nothing.
+            return []
         multiline = "\n" in text
         statements = []
         if keep:
