@@ -7,7 +7,6 @@ were compressed in 1 sitting ... compressed but not streamed")."""
 
 from __future__ import annotations
 
-import ast
 from typing import Iterator
 
 from .._rule import CHANGED, Hit, Rule, dotted, hit

@@ -6,7 +6,6 @@ disabled by default"); the sdist's CHANGELOG.md stops at 4.0.1."""
 
 from __future__ import annotations
 
-import ast
 from typing import Iterator
 
 from .._rule import CHANGED, Hit, Rule, hit

@@ -8,7 +8,6 @@ release's commits "Move from jsonschema.RefResolver to the new referencing libra
 
 from __future__ import annotations
 
-import ast
 from typing import Iterator
 
 from .._rule import CHANGED, Hit, Rule, hit

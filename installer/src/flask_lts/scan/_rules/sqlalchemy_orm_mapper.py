@@ -5,7 +5,6 @@ only as a target for mapper-wide event listeners, deprecated there (use `Mapper`
 
 from __future__ import annotations
 
-import ast
 from typing import Iterator
 
 from .._rule import DEPRECATED, Hit, Rule, hit
