@@ -3,7 +3,9 @@
 One TOML file per package: where its changelog was read (a release's sdist and the file in
 it) and the entries a user moving between channels must act on, each with the release it is
 filed under, its kind (removed, deprecated, changed), our words, the changelog's own words
-(`quote`) and a link. `load_changes(folder)` reads and checks every file;
+(`quote`), a link, and how `flask-lts scan` sees it: `rules`, the scan rules that report it
+(their ids; tests/unit/test_upgrade_coverage.py checks them against the installer's
+registry), or `unscannable`, why no rule can see it in code. `load_changes(folder)` reads and checks every file;
 `ChangeLog.between(old, new)` is what a move from pin `old` to pin `new` meets.
 `changelog_section(text, version)` finds a release's part of a changelog, so that tests can
 check every quote against the real file.
@@ -24,6 +26,7 @@ from ._toml import tomllib
 KINDS = ("removed", "deprecated", "changed")
 _FILE_KEYS = {"package", "changelog", "entries"}
 _ENTRY_KEYS = {"version", "kind", "text", "quote", "link"}
+_COVERAGE_KEYS = ("rules", "unscannable")  # at most one of them, on any entry
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class BreakingChange:
     quote: str
     link: str
     source: str  # "channels/upgrades/flask.toml", for messages
+    rules: tuple[str, ...] = ()  # the `flask-lts scan` rule ids that report this change
+    unscannable: str = ""  # or why no rule can see it in code
 
 
 @dataclass(frozen=True)
@@ -83,10 +88,18 @@ def load_changelog(path: Path) -> ChangeLog:
     entries = []
     for i, item in enumerate(data["entries"]):
         where = f"[[entries]][{i}]"
-        if not isinstance(item, dict) or set(item) != _ENTRY_KEYS:
-            raise fail(f"{where}: needs exactly the keys {', '.join(sorted(_ENTRY_KEYS))}")
+        if not isinstance(item, dict) or not _ENTRY_KEYS <= set(item) or set(item) - _ENTRY_KEYS - set(_COVERAGE_KEYS):
+            raise fail(f"{where}: needs exactly the keys {', '.join(sorted(_ENTRY_KEYS))}, and rules or unscannable")
         if not all(isinstance(item[k], str) and item[k].strip() for k in _ENTRY_KEYS):
             raise fail(f"{where}: every key is a non-empty string")
+        rules, unscannable = item.get("rules"), item.get("unscannable")
+        if rules is not None and unscannable is not None:
+            raise fail(f"{where}: give rules or unscannable, not both")
+        if rules is not None and (not isinstance(rules, list) or not rules or len(set(map(str, rules))) != len(rules)
+                                  or not all(isinstance(r, str) and r.strip() == r and r for r in rules)):  # fmt: skip
+            raise fail(f'{where}: rules must be a non-empty list of distinct rule ids, rules = ["flask-env"]')
+        if unscannable is not None and not (isinstance(unscannable, str) and unscannable.strip()):
+            raise fail(f"{where}: unscannable must be a non-empty string: why no rule can see this change in code")
         version = _version(item["version"], fail, f"{where} version")
         if Version(version) > Version(release):
             raise fail(f"{where}: version {version} is after the changelog read ({release}); read a newer sdist")
@@ -95,7 +108,8 @@ def load_changelog(path: Path) -> ChangeLog:
         if not item["link"].startswith("https://"):
             raise fail(f"{where}: link must be an https:// URL (the pull request, issue or changelog)")
         entries.append(BreakingChange(package, version, item["kind"], item["text"].strip(), item["quote"].strip(),
-                                      item["link"].strip(), str(path)))  # fmt: skip
+                                      item["link"].strip(), str(path), tuple(rules or ()),
+                                      (unscannable or "").strip()))  # fmt: skip
     return ChangeLog(package, release, str(source["file"]), tuple(entries), path)
 
 
