@@ -24,15 +24,6 @@ CHANGES = load_changes(ROOT / "channels" / "upgrades")
 # (package, version, the start of the entry's quote): changes a rule could find in code
 # (a name, a keyword, a config key, a declaration) that no rule reports yet.
 GAPS = {
-    ("click", "8.3.0", "The ``default`` parameter value is now preserved"): "options declared with flag_value and a default",
-    ("flask", "2.3.0", "Calling setup methods on blueprints"): "bp.route/before_request after app.register_blueprint(bp)",
-    ("flask", "2.3.0", "``SESSION_COOKIE_DOMAIN`` does not fall back"): "SERVER_NAME set without SESSION_COOKIE_DOMAIN",
-    ("flask", "3.1.0", "``Flask.open_resource``/``open_instance_resource``"): 'open_resource(..., "r") in text mode',
-    ("werkzeug", "2.2.0", "If a custom converter needs to match"): "BaseConverter subclasses whose regex matches '/'",
-    ("werkzeug", "2.2.0", "Deprecated ``get_script_name``"): "werkzeug.wsgi.get_script_name & co. (removed in 2.3)",
-    ("werkzeug", "3.1.0", "Behavior of properties on ``request.cache_control``"): "reads of cache_control properties",
-    ("flask-sqlalchemy", "3.0.0", "An active Flask application context"): "db.session/db.create_all() outside app.app_context()",
-    ("flask-sqlalchemy", "3.0.0", "The ``CamelCase`` to ``snake_case``"): "models without __tablename__ whose derived name changed",
     ("flask-babel", "3.0.0", "Removed Babel._date_formats"): "babel._date_formats",
     ("flask-babel", "3.0.0", "list_translations() always returns"): "calls of list_translations()",
     ("flask-limiter", "3.0.0", "Remove deprecated config variable"): "the RATELIMIT_STORAGE_URL config key",
