@@ -33,9 +33,6 @@ GAPS = {
     ("werkzeug", "3.1.0", "Behavior of properties on ``request.cache_control``"): "reads of cache_control properties",
     ("flask-sqlalchemy", "3.0.0", "An active Flask application context"): "db.session/db.create_all() outside app.app_context()",
     ("flask-sqlalchemy", "3.0.0", "The ``CamelCase`` to ``snake_case``"): "models without __tablename__ whose derived name changed",
-    ("flask-session", "0.7.0", "Deprecate ``SESSION_USE_SIGNER``"): "the SESSION_USE_SIGNER config key",
-    ("flask-session", "0.7.0", "Deprecate :class:`flask_session.filesystem"): "SESSION_TYPE = 'filesystem'",
-    ("flask-session", "0.7.0", "Access session interfaces via subfolder"): "imports of the interfaces from flask_session.sessions",
     ("sqlalchemy", "2.0.0b1", "Result objects use 2.0-style behaviors"): 'row["name"] on result rows',
 }
 
