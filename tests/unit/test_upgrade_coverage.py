@@ -33,7 +33,6 @@ GAPS = {
     ("werkzeug", "3.1.0", "Behavior of properties on ``request.cache_control``"): "reads of cache_control properties",
     ("flask-sqlalchemy", "3.0.0", "An active Flask application context"): "db.session/db.create_all() outside app.app_context()",
     ("flask-sqlalchemy", "3.0.0", "The ``CamelCase`` to ``snake_case``"): "models without __tablename__ whose derived name changed",
-    ("sqlalchemy", "2.0.0b1", "Result objects use 2.0-style behaviors"): 'row["name"] on result rows',
 }
 
 
