@@ -1,4 +1,4 @@
-"""SQLAlchemy 2.0's `Mapper.iterate_properties` no longer configures the mappers first (1.4's
+"""SQLAlchemy 2.0.2's `Mapper.iterate_properties` no longer configures the mappers first (1.4's
 called `_check_configure()`): before anything else configures them, a relationship comes out
 unconfigured, without `direction`, `mapper` or `local_remote_pairs`. Code that inspects models
 this way (form generators: WTForms-SQLAlchemy 0.3's `model_form`, Flask-Admin 1.6's converters)
@@ -17,7 +17,7 @@ from .._source import Module
 class SQLAlchemyIterateProperties(Rule):
     id = "sqlalchemy-iterate-properties"
     package = "sqlalchemy"
-    since = "2.0.0"
+    since = "2.0.2"
     kind = CHANGED
     summary = "mapper.iterate_properties no longer configures mappers: relationships come out without direction"
     triggers = ("iterate_properties",)
