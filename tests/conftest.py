@@ -154,3 +154,23 @@ def local_pypiserver(packages: Path, log_path: Path, *extra: str) -> Iterator[st
             server.kill()
             server.wait(timeout=15)
         log.close()
+
+
+@contextlib.contextmanager
+def installable_constraints(tmp: Path, source: Path | None = None) -> Iterator[Path]:
+    """A copy of a constraints folder (default: the committed one) that pip can install from on
+    this machine: files that name a channel's own index (a serial pinning the channel's builds,
+    docs/backports.md) name that index served from packages/<channel>/ on 127.0.0.1 while the
+    block runs instead, the only line that changes. The builds are the same bytes, so the
+    hashed files' hashes hold. Files that name no index are copied as they are.
+    FLASK_LTS_TEST_CONSTRAINTS names another folder to start from (a candidate serial's files,
+    e.g. `backport constraints 2024 --out DIR` with the other channels' files beside them)."""
+    import shutil
+
+    from flask_lts_tools.backports._local import LocalIndexes
+
+    copy = tmp / "constraints"
+    shutil.copytree(source or os.environ.get("FLASK_LTS_TEST_CONSTRAINTS") or ROOT / "constraints", copy)
+    with LocalIndexes(ROOT / "packages") as indexes:
+        indexes.point(copy)
+        yield copy

@@ -98,10 +98,11 @@ def is_patch_bump(old: str, new: str) -> bool:
     return after > before and (before.release + (0,))[:2] == (after.release + (0,))[:2]
 
 
-def api_difference(package: str, old: str, new: str, cache: Path = layout.API_DIFF) -> ApiDifference:
-    """The public API difference of `package` from release `old` to release `new`."""
+def api_difference(package: str, old: str, new: str, cache: Path = layout.API_DIFF, packages_dir: Path = layout.PACKAGES) -> ApiDifference:
+    """The public API difference of `package` from release `old` to release `new` (either may be
+    a channel's own build, `3.0.3+lts2024.1`, read from `packages_dir`)."""
     try:
-        old_root, new_root = (release_tree(package, v, cache) for v in (old, new))
+        old_root, new_root = (release_tree(package, v, cache, packages_dir) for v in (old, new))
         return ApiDifference(package, old, new, tuple(breaking_changes(old_root, new_root)))
     except FlaskLTSError as exc:
         return ApiDifference(package, old, new, error=str(exc))
@@ -112,14 +113,18 @@ def api_difference(package: str, old: str, new: str, cache: Path = layout.API_DI
 # -- the releases' files -------------------------------------------------------------------
 
 
-def release_tree(package: str, version: str, cache: Path) -> Path:
-    """The folder holding release `version`'s import packages, fetched and unpacked on first use."""
+def release_tree(package: str, version: str, cache: Path, packages_dir: Path = layout.PACKAGES) -> Path:
+    """The folder holding release `version`'s import packages, fetched and unpacked on first use;
+    a channel's own build (a local version the package index never has) from its published files."""
     try:
         normal = str(Version(version))
     except InvalidVersion:
         raise ApiDiffError(f"{package} {version}: not a valid version") from None
     target = cache / f"{canonicalize_name(package)}-{normal}"
-    if not target.is_dir():
+    if not target.is_dir() and Version(normal).local is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        _unpack(published_file(package, normal, packages_dir), target)
+    elif not target.is_dir():
         release = index.project(package).releases.get(normal)
         if release is None:
             raise ApiDiffError(f"{package} {version} is not on the package index")
@@ -138,6 +143,25 @@ def release_tree(package: str, version: str, cache: Path) -> Path:
         if source.is_dir() and top_level_modules(source):
             return source
     return target
+
+
+def published_file(package: str, version: str, packages_dir: Path = layout.PACKAGES) -> Path:
+    """A channel's build of `package` (`3.0.3+lts2024.1`): its wheel, else its sdist, as published in
+    `packages/<channel>/` (the channel named by the local segment), checked against SHA256SUMS:
+    the same bytes the channel's index serves."""
+    from .backports import published_builds
+
+    local = Version(version).local or ""
+    channel = local.split(".")[0].removeprefix("lts")
+    records = published_builds(channel, packages_dir) if channel else []
+    record = next((r for r in records if canonicalize_name(r["package"]) == canonicalize_name(package) and r["version"] == version), None)
+    if record is None:
+        raise ApiDiffError(f"{package} {version} is a channel's build, not published in {layout.packages_folder(channel or '?', packages_dir)}")
+    names = [f["filename"] for f in record["files"]]
+    chosen = next((n for n in names if n.endswith("-none-any.whl")), None) or next((n for n in names if n.endswith(".tar.gz")), None)
+    if chosen is None:
+        raise ApiDiffError(f"{package} {version}: its published build has neither a pure-Python wheel nor an sdist")
+    return layout.packages_folder(channel, packages_dir) / chosen
 
 
 def _unpack(archive: Path, target: Path) -> None:

@@ -299,7 +299,7 @@ def upgrade_report(
     old_name: str, new_name: str, *, python: str | None = None, channels_dir: Path = layout.CHANNELS,
     constraints_dir: Path = layout.CONSTRAINTS, reports_dir: Path = layout.REPORTS, upgrades_dir: Path = layout.UPGRADES,
     apps_dirs: Sequence[Path] = (layout.COMPAT_APPS,), api_cache: Path = layout.API_DIFF, today: _dt.date | None = None,
-    jobs: int = 2, log: Log = lambda message: None,
+    jobs: int = 2, log: Log = lambda message: None, packages_dir: Path = layout.PACKAGES,
 ) -> UpgradeReport:  # fmt: skip
     """Everything a move from channel `old_name` to `new_name` asks of a user, per package."""
     started = _dt.datetime.now()
@@ -316,8 +316,14 @@ def upgrade_report(
     changes = load_changes(upgrades_dir)
 
     both = [n for n in changed if n in old_pins and n in new_pins]
+    # A channel's own build (a local version) is not on the package index: its API is read from the
+    # files the channel publishes (packages/<channel>/, the same bytes its index serves).
+    for name in both:
+        for channel, pins in ((old, old_pins), (new, new_pins)):
+            if Version(pins[name].version).local is not None:
+                log(f"{name} {pins[name].version}: the API of channel {channel.name}'s build, from {layout.packages_folder(channel.name, packages_dir)}")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        diffs = dict(zip(both, pool.map(lambda n: api_difference(n, old_pins[n].version, new_pins[n].version, api_cache), both)))
+        diffs = dict(zip(both, pool.map(lambda n: api_difference(n, old_pins[n].version, new_pins[n].version, api_cache, packages_dir), both)))
     log(f"API difference computed for {len(diffs)} packages ({sum(len(d.breakages) for d in diffs.values())} changes)")
 
     rules = scan_rules({n: p.version for n, p in old_pins.items()}, {n: p.version for n, p in new_pins.items()})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, installed_versions
+from conftest import installable_constraints, installed_versions
 from flask_lts_tools.constraints import pins_for, read_pins
 from flask_lts_tools.pythons import require_interpreters
 
@@ -32,9 +32,16 @@ def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=1500)
 
 
-def test_old_pip_refuses_hashed_constraints_but_installs_the_hashed_requirements(tmp_path):
+@pytest.fixture
+def constraints(tmp_path: Path):
+    """The committed files, the channels' own indexes (if named) served here."""
+    with installable_constraints(tmp_path) as folder:
+        yield folder
+
+
+def test_old_pip_refuses_hashed_constraints_but_installs_the_hashed_requirements(tmp_path, constraints):
     pip = venv(tmp_path, "3.8")  # pip 23.0.1, what a fresh 3.8 venv has
-    hashed = ROOT / "constraints" / "flask-lts-2024-hashes.txt"
+    hashed = constraints / "flask-lts-2024-hashes.txt"
     refused = run([*pip, "install", "-c", str(hashed), "flask"])
     assert refused.returncode != 0
     assert "require-hashes" in refused.stderr and "must have their versions pinned" in refused.stderr
@@ -44,9 +51,9 @@ def test_old_pip_refuses_hashed_constraints_but_installs_the_hashed_requirements
     assert installed_versions(pip) == expected
 
 
-def test_new_pip_accepts_hashed_constraints_for_covered_packages_only(tmp_path):
+def test_new_pip_accepts_hashed_constraints_for_covered_packages_only(tmp_path, constraints):
     pip = venv(tmp_path, "3.13", pip="26.3")
-    hashed = ROOT / "constraints" / "flask-lts-2026-hashes.txt"
+    hashed = constraints / "flask-lts-2026-hashes.txt"
     ok = run([*pip, "install", "-c", str(hashed), "flask", "flask-login"])
     assert ok.returncode == 0, ok.stderr[-3000:]
     expected = pins_for(read_pins(hashed), "3.13")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, installed_versions, local_pypiserver, run_tools
+from conftest import ROOT, installable_constraints, installed_versions, local_pypiserver, run_tools
 from flask_lts_tools.channel import in_series, load_channel
 from flask_lts_tools.constraints import pins_for, read_pins
 from flask_lts_tools.dist import dist_filenames, installer_version
@@ -34,6 +34,7 @@ class Index:
     dist: Path
     packages: Path
     channels: Path
+    constraints: Path  # what the 2024 and 2026 installers bundle (the committed files, installable here)
 
 
 def preview_channel(tmp: Path) -> tuple[Path, Path]:
@@ -70,19 +71,22 @@ def index(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("index")
     channels, constraints = preview_channel(tmp)
     dist = tmp / "dist"
-    built = run_tools("dist", "2024", "2026", "--out-dir", str(dist))
-    assert built.returncode == 0, built.stdout + built.stderr
-    built = run_tools("--channels-dir", str(channels), "dist", "2028", "--constraints-dir", str(constraints), "--out-dir", str(dist))
-    assert built.returncode == 0, built.stdout + built.stderr
-    packages = tmp / "packages"
-    packages.mkdir()
-    with local_pypiserver(packages, tmp / "pypiserver.log", "--disable-fallback") as url:
-        index = Index(url, url + "simple/", dist, packages, channels)
-        for channel in ("2024", "2026", "2028"):
-            proc = publish(index, channel)
-            assert proc.returncode == 0, proc.stdout + proc.stderr
-            assert "uploaded 2, already there 0" in proc.stdout
-        yield index
+    # A serial that pins the channel's builds names the channel's index on the site, which this
+    # machine may not reach: the installers bundle a copy naming that index served here.
+    with installable_constraints(tmp / "committed") as committed:
+        built = run_tools("dist", "2024", "2026", "--constraints-dir", str(committed), "--out-dir", str(dist))
+        assert built.returncode == 0, built.stdout + built.stderr
+        built = run_tools("--channels-dir", str(channels), "dist", "2028", "--constraints-dir", str(constraints), "--out-dir", str(dist))
+        assert built.returncode == 0, built.stdout + built.stderr
+        packages = tmp / "packages"
+        packages.mkdir()
+        with local_pypiserver(packages, tmp / "pypiserver.log", "--disable-fallback") as url:
+            index = Index(url, url + "simple/", dist, packages, channels, committed)
+            for channel in ("2024", "2026", "2028"):
+                proc = publish(index, channel)
+                assert proc.returncode == 0, proc.stdout + proc.stderr
+                assert "uploaded 2, already there 0" in proc.stdout
+            yield index
 
 
 class Venv:
@@ -114,8 +118,8 @@ class Venv:
         return installed_versions(self.pip)
 
 
-def channel_pins(name: str, python: str) -> dict[str, str]:
-    return {n: p.version for n, p in pins_for(read_pins(ROOT / "constraints" / f"flask-lts-{name}.txt"), python).items()}
+def channel_pins(index: Index, name: str, python: str) -> dict[str, str]:
+    return {n: p.version for n, p in pins_for(read_pins(index.constraints / f"flask-lts-{name}.txt"), python).items()}
 
 
 def test_publish_again_resumes_and_refuses_a_changed_file(index, tmp_path):
@@ -144,7 +148,7 @@ def test_plain_install_takes_the_newest_released_channel_and_use_pins_it(index, 
     channel = load_channel(ROOT / "channels" / "2026.toml")
     versions = venv.versions()
     assert versions["flask-lts"] == channel.version  # 2026's current serial: not the 2024 line, not the 2028 preview
-    pins = channel_pins("2026", "3.12")
+    pins = channel_pins(index, "2026", "3.12")
     for package in [*channel.core, *channel.extras["login"]]:
         assert in_series(versions[package], channel.allowed_series(package, "3.12")), (package, versions[package])
         assert tuple(map(int, versions[package].split("."))) >= tuple(map(int, pins[package].split("."))), package
@@ -178,7 +182,7 @@ def test_a_channel_by_version_gets_exactly_its_pins_on_its_oldest_python(index, 
     venv.flask_lts("use")
     venv.install("flask-lts[login,sqlalchemy]~=2024.0", index=index)
     versions = venv.versions()
-    pins = channel_pins("2024", "3.8")
+    pins = channel_pins(index, "2024", "3.8")
     for package in ("flask", "werkzeug", "flask-login", "flask-sqlalchemy", "sqlalchemy"):
         assert package in versions, package
     assert {n: v for n, v in versions.items() if n != "flask-lts"} == {n: pins.get(n) for n in versions if n != "flask-lts"}
@@ -188,7 +192,7 @@ def test_a_channel_by_version_gets_exactly_its_pins_on_its_oldest_python(index, 
     report = json.loads(venv.flask_lts("check", "--json").stdout)
     assert report["clean"] and report["outside_channel"] == [] and report["python"] == "3.8"
     path = venv.flask_lts("constraints").stdout.strip()
-    assert path.endswith("py3.8.txt") and Path(path).read_bytes() == (ROOT / "constraints" / "2024" / "py3.8.txt").read_bytes()
+    assert path.endswith("py3.8.txt") and Path(path).read_bytes() == (index.constraints / "2024" / "py3.8.txt").read_bytes()
 
 
 def test_use_keeps_other_levels_constraints_and_undo_restores_the_file(index, tmp_path):
@@ -210,7 +214,7 @@ def test_use_keeps_other_levels_constraints_and_undo_restores_the_file(index, tm
     # A plain pip install now obeys both: the channel's pins and the team's six pin.
     venv.install("flask-wtf", "werkzeug", "six", env=env)
     versions = venv.versions()
-    pins = channel_pins("2024", "3.12")
+    pins = channel_pins(index, "2024", "3.12")
     assert (versions["flask-wtf"], versions["werkzeug"], versions["flask"]) == (pins["flask-wtf"], pins["werkzeug"], pins["flask"])
     assert versions["six"] == "1.16.0"
 

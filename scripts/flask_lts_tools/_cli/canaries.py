@@ -86,7 +86,10 @@ def command(args: argparse.Namespace) -> int:
     constraints = args.constraints or layout.constraints_file(channel.name, args.constraints_dir)
     options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
     progress(f"{len(selection)} canaries of channel {channel.name} under {constraints} on Python {', '.join(pythons)}")
+    import dataclasses
+
     from ..backports._local import LocalIndexes
+    from ..constraints import index_urls
 
     # the channel's own builds (its files name its index on the site) come from packages/<channel>/,
     # served here while the canaries run: this machine may not reach the site
@@ -102,9 +105,12 @@ def command(args: argparse.Namespace) -> int:
                 progress(f"shard {shard} on Python {python}: {', '.join(c.name for c in canaries) or 'no canary'} (about {record['estimated_seconds']:.0f}s)")
                 report = None if args.constraints else layout.canary_shard_report_file(channel.name, python, shard.index, shard.count, args.reports_dir)
                 summary = None  # a shard's table is printed; the channel's summary is the merge's
+            install_from = None if args.constraints else indexes.constraints(channel.name, constraints)
+            if install_from is not None:  # the verdicts' baseline and bisection sets pin the builds too
+                options = dataclasses.replace(options, index_urls=tuple(index_urls(install_from.read_text(encoding="utf-8"))))
             run = run_canaries(
                 canaries, channel, constraints, interpreters[python], options, args.jobs, progress, args.constraints and args.constraints.stem,
-                install_from=None if args.constraints else indexes.constraints(channel.name, constraints),
+                install_from=install_from,
             )  # fmt: skip
             run.shard = record
             if report:  # written before the verdicts too, so that nothing of the runs is lost
@@ -172,6 +178,8 @@ def series_command(args: argparse.Namespace) -> int:
     from ..toolenv import uv_bin
     from ..verify import Options
     from ..verify.stages.upstream.catalogue import load_catalogue
+    from ..backports._local import LocalIndexes
+    from ..constraints import index_urls
 
     progress = Progress()
     channel = load_channel(find_channel_file(args.channel, args.channels_dir))
@@ -186,33 +194,38 @@ def series_command(args: argparse.Namespace) -> int:
     here = layout.constraints_file(channel.name, args.constraints_dir)
     there = layout.constraints_file(other.name, args.constraints_dir)
     progress(f"{len(canaries)} canaries under channel {channel.name} on Python {python}")
-    run = run_canaries(canaries, channel, here, interpreter, options, args.jobs, progress)
-    failing = [r for r in run.canaries if r.status in ("fail", "error") and r.failing]
-    others = {c.name: dataclasses.replace(c, versions={**c.versions, other.name: c.versions.get(other.name, c.versions[channel.name])}) for c in canaries}
-    rows, findings = [], []
-    if failing:
-        progress(f"{len(failing)} fail under {channel.name}: running them under {other.name}")
-        back = run_canaries([others[r.name] for r in failing], other, there, interpreter, options, args.jobs, progress)
-        catalogue = load_catalogue()
-        pins = pins_for(read_pins(here), python)
-        other_pins = pins_for(read_pins(there), python)
-        for now, before in zip(failing, back.canaries):
-            if before.status != "pass":
-                rows.append([now.name, now.version, f"{before.status} ({before.passed} passed)", f"{now.status}: {len(now.failing)} failing", "fails on both: not a series choice", "-"])
-                continue
-            text = "\n".join(p["message"] for p in now.problems)
-            canary = next(c for c in canaries if c.name == now.name)
-            finding = series_culprit(
-                canary, now.version, now.failing, text, channel, other, pins, other_pins, interpreter, Path(uv_bin()), options, catalogue,
-                progress.scoped(f"series {now.name}"),
-            )  # fmt: skip
-            findings.append(dataclasses.asdict(finding))
-            culprit = (
-                f"{finding.culprit} {finding.new_series} (passes with {finding.old_series}: {finding.old_version}"
-                + (f"; with {', '.join(finding.companions)}" if finding.companions else "") + ")"
-                if finding.culprit else "no single series change found"
-            )  # fmt: skip
-            rows.append([now.name, now.version, f"pass ({before.passed} passed)", f"{now.status}: {len(now.failing)} failing", culprit, "; ".join(finding.tried)])
+    # either channel's own builds come from packages/<channel>/, served here (as for make canaries)
+    with LocalIndexes(layout.PACKAGES, progress) as indexes:
+        here_from, there_from = indexes.constraints(channel.name, here), indexes.constraints(other.name, there)
+        if here_from is not None:  # the series variants' sets keep the channel's builds
+            options = dataclasses.replace(options, index_urls=tuple(index_urls(here_from.read_text(encoding="utf-8"))))
+        run = run_canaries(canaries, channel, here, interpreter, options, args.jobs, progress, install_from=here_from)
+        failing = [r for r in run.canaries if r.status in ("fail", "error") and r.failing]
+        others = {c.name: dataclasses.replace(c, versions={**c.versions, other.name: c.versions.get(other.name, c.versions[channel.name])}) for c in canaries}
+        rows, findings = [], []
+        if failing:
+            progress(f"{len(failing)} fail under {channel.name}: running them under {other.name}")
+            back = run_canaries([others[r.name] for r in failing], other, there, interpreter, options, args.jobs, progress, install_from=there_from)
+            catalogue = load_catalogue()
+            pins = pins_for(read_pins(here), python)
+            other_pins = pins_for(read_pins(there), python)
+            for now, before in zip(failing, back.canaries):
+                if before.status != "pass":
+                    rows.append([now.name, now.version, f"{before.status} ({before.passed} passed)", f"{now.status}: {len(now.failing)} failing", "fails on both: not a series choice", "-"])
+                    continue
+                text = "\n".join(p["message"] for p in now.problems)
+                canary = next(c for c in canaries if c.name == now.name)
+                finding = series_culprit(
+                    canary, now.version, now.failing, text, channel, other, pins, other_pins, interpreter, Path(uv_bin()), options, catalogue,
+                    progress.scoped(f"series {now.name}"),
+                )  # fmt: skip
+                findings.append(dataclasses.asdict(finding))
+                culprit = (
+                    f"{finding.culprit} {finding.new_series} (passes with {finding.old_series}: {finding.old_version}"
+                    + (f"; with {', '.join(finding.companions)}" if finding.companions else "") + ")"
+                    if finding.culprit else "no single series change found"
+                )  # fmt: skip
+                rows.append([now.name, now.version, f"pass ({before.passed} passed)", f"{now.status}: {len(now.failing)} failing", culprit, "; ".join(finding.tried)])
     passing = [r.name for r in run.canaries if r.status == "pass"]
     table = markdown_table(["canary", "version", f"on {other.name}", f"on {channel.name}", "series culprit", "tried"], rows)
     text = "\n".join([

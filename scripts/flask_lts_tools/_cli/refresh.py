@@ -92,25 +92,22 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
         return 0
     new_channel = refresh_plan.new_channel
 
-    import contextlib
-    import tempfile
+    from ..backports._local import LocalIndexes, point_at
+    from ..constraints import index_urls
 
-    served = contextlib.ExitStack()
-    bases: list[str] = []
+    served = LocalIndexes(layout.PACKAGES)
 
-    def candidate_index(path: Path) -> None:
+    def candidate_index(path: Path) -> tuple[str, ...]:
         """A candidate pinning the channel's backport builds installs them from the channel's index as
-        the site will serve it, here, before the site is deployed: served once, the staged copy pointed at it."""
-        from ..backports._local import point_at, served_index
-        from ..constraints import index_urls
-
+        the site will serve it, here, before the site is deployed: served once, the staged copy pointed
+        at it. The index lines pip reads then (none when the candidate names no index)."""
         if not index_urls(path.read_text(encoding="utf-8")):
-            return
-        if not bases:
-            site = Path(served.enter_context(tempfile.TemporaryDirectory(prefix=f"flask-lts-index-{channel.name}-")))
-            bases.append(served.enter_context(served_index(channel.name, layout.PACKAGES, site)))
-        replaced = point_at(path.parent, channel.name, bases[0])
-        log(f"the candidate's index {', '.join(replaced)} is served from {layout.packages_folder(channel.name)} on {bases[0]}")
+            return ()
+        base = served.base(channel.name)
+        replaced = point_at(path.parent, channel.name, base)
+        if replaced:
+            log(f"the candidate's index {', '.join(replaced)} is served from {layout.packages_folder(channel.name)} on {base}")
+        return tuple(index_urls(path.read_text(encoding="utf-8")))
 
     def verify_candidate(path: Path) -> list[dict]:
         candidate_index(path)
@@ -142,8 +139,8 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
         if not canaries:
             log(f"no canaries apply to channel {channel.name} (registry {args.registry})")
             return []
-        options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
-        candidate_index(path)
+        # the verdicts' baseline and bisection sets name the served index too (they pin the builds)
+        options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache, index_urls=candidate_index(path))
         changed = {c.package: (c.old, c.new) for c in current_plan.changes}
         outcome = gate(canaries, new_channel, path, current, interpreters[canary_python], options, args.jobs, progress, changed)
         gate_runs.append(outcome.run)
@@ -161,7 +158,7 @@ def refresh_one(args: argparse.Namespace, name: str, progress: Progress) -> int:
 
     def judge_failures(path: Path, python: str, problems: list[dict]) -> tuple[list[Hold], list[str]]:
         """Verdicts for the packages' own suites' failing tests (as for canaries): holds, or what blocks."""
-        options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
+        options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache, index_urls=candidate_index(path))
         changed = {c.package: (c.old, c.new) for c in current_plan.changes}
         holds, blocking = judge_upstream(problems, new_channel, path, current, interpreters[python], options, log, changed)
         for hold in holds:

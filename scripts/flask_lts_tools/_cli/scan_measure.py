@@ -45,11 +45,19 @@ def command(args: argparse.Namespace) -> int:
     python = args.python or common_python(old, new)
     interpreter = require_interpreters([python], {}, f"channels {old.name} and {new.name}")[python]
     options = Options(workdir=args.work_dir, sdist_cache=args.sdist_cache, testtools_cache=args.testtools_cache)
-    constraints = (layout.constraints_file(old.name, args.constraints_dir), layout.constraints_file(new.name, args.constraints_dir))
+    from ..backports._local import LocalIndexes
+
     progress(f"{len(subjects)} projects, {old.name} -> {new.name}, Python {python}, one at a time")
     output = args.output or (None if args.subject else layout.scan_measure_file(old.name, new.name))
     save = (lambda m: write_measurement(m, output)) if output else None  # after each project
-    result = measure(subjects, old, new, constraints, interpreter, options, progress, save)
+    # A channel whose files pin its own builds names its index on the site, which this machine may
+    # not reach: that index is served here from packages/<channel>/ and pip reads a copy pointed at it.
+    with LocalIndexes(layout.PACKAGES, lambda m: progress(m, "index")) as indexes:
+        constraints = tuple(
+            indexes.constraints(c.name, path) or path
+            for c, path in ((old, layout.constraints_file(old.name, args.constraints_dir)), (new, layout.constraints_file(new.name, args.constraints_dir)))
+        )  # fmt: skip
+        result = measure(subjects, old, new, (constraints[0], constraints[1]), interpreter, options, progress, save)
     if output:
         progress(f"report {write_measurement(result, output)}")
     print(markdown(result))

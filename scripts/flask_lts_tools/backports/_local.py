@@ -93,18 +93,47 @@ class LocalIndexes:
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
+    def base(self, channel: str) -> str:
+        """The base URL of the channel's index served here (started on first use, stopped with
+        the block), standing in for the site's."""
+        import tempfile
+
+        if channel not in self._bases:
+            site = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix=f"flask-lts-index-{channel}-")))
+            self._bases[channel] = self._stack.enter_context(served_index(channel, self.packages_dir, site))
+        return self._bases[channel]
+
     def constraints(self, channel: str, path: Path) -> Path | None:
         import shutil
         import tempfile
 
         if not index_urls(path.read_text(encoding="utf-8")):
             return None
-        if channel not in self._bases:
-            site = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix=f"flask-lts-index-{channel}-")))
-            self._bases[channel] = self._stack.enter_context(served_index(channel, self.packages_dir, site))
+        base = self.base(channel)
         folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix=f"flask-lts-constraints-{channel}-")))
         copy = folder / path.name
         shutil.copyfile(path, copy)
-        replaced = point_at(folder, channel, self._bases[channel])
-        self.log(f"{path}: its index {', '.join(replaced)} is served from {self.packages_dir / channel} on {self._bases[channel]}")
+        replaced = point_at(folder, channel, base)
+        self.log(f"{path}: its index {', '.join(replaced)} is served from {self.packages_dir / channel} on {base}")
         return copy
+
+    def point(self, folder: Path) -> list[str]:
+        """Every constraints file under `folder` (a copy: changed in place) that names a channel's
+        index (`…/<channel>/simple/`) names that index served here instead. The URLs replaced."""
+        import re
+
+        replaced: set[str] = set()
+        for path in sorted(p for p in folder.rglob("*.txt") if p.is_file()):
+            text = original = path.read_text(encoding="utf-8")
+            for url in index_urls(text):
+                match = re.search(r"/([^/]+)/simple/?$", url)
+                if match is None or url.startswith(tuple(self._bases.values())):
+                    continue
+                local = f"{self.base(match.group(1))}{match.group(1)}/simple/"
+                text = text.replace(f"--extra-index-url {url}\n", f"--extra-index-url {local}\n")
+                replaced.add(url)
+            if text != original:
+                path.write_text(text, encoding="utf-8")
+        for url in sorted(replaced):
+            self.log(f"{folder}: its index {url} is served from {self.packages_dir} on 127.0.0.1")
+        return sorted(replaced)

@@ -24,6 +24,7 @@ from .. import _layout as layout
 from .._exceptions import FlaskLTSError
 from ..channel import Channel
 from ..constraints import Pin, pins_for, read_pins
+from ..backports._index import with_index
 from ..constraints_writer import render
 from ..pythons import Interpreter
 from ..verify import Options, PinnedSet
@@ -75,11 +76,15 @@ def baseline_pins(
     return {p.name: p for p in pins}, f"the set as the package index stood on the release date {channel.release_date}"
 
 
-def write_pins(pins: Mapping[NormalizedName, Pin], path: Path, title: str) -> Path:
-    """A plain constraints file of one Python's pins (no markers)."""
+def write_pins(pins: Mapping[NormalizedName, Pin], path: Path, title: str, index_urls: Sequence[str] = ()) -> Path:
+    """A plain constraints file of one Python's pins (no markers), naming `index_urls` (the
+    channel's own index, served here, when the pins may be its builds: docs/backports.md)."""
     plain = [dataclasses.replace(p, marker=None, hashes=(), via=()) for _, p in sorted(pins.items())]
+    text = render(f"# {title}", plain, annotate=False)
+    for url in index_urls:
+        text = with_index(text, url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(f"# {title}", plain, annotate=False), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -89,7 +94,7 @@ def _failing_under(
 ) -> set[str] | None:  # fmt: skip
     """The `tests` that fail with the canary under these pins; None if the canary does not
     install or its suite does not run there (no verdict can be drawn from it)."""
-    path = write_pins(pins, options.workdir.resolve() / "canary-sets" / f"{name}.txt", f"{name} ({canary.name} bisection)")
+    path = write_pins(pins, options.workdir.resolve() / "canary-sets" / f"{name}.txt", f"{name} ({canary.name} bisection)", options.index_urls)
     modules = tuple(sorted({module_of(t) for t in tests}))
     narrowed = dataclasses.replace(
         canary, suite=dataclasses.replace(canary.suite, run=modules, subset="the modules of the tests being judged"),

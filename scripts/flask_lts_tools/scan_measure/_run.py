@@ -28,7 +28,7 @@ from .. import testtools, venvs
 from .._exceptions import FlaskLTSError
 from ..canaries._verdict import write_pins
 from ..channel import Channel
-from ..constraints import pins_for, read_pins
+from ..constraints import index_urls, pins_for, read_pins
 from ..pythons import Interpreter
 from ..verify import Context, Options, PinnedSet
 from ..verify.stages.upstream import node_id, run_suite
@@ -131,7 +131,8 @@ def run_suite_under(
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     pins = {n: p for n, p in pins_for(read_pins(constraints), python).items() if n != canary.distribution}
-    plain = write_pins(pins, workdir / "constraints.txt", f"{channel.name} on Python {python} without {canary.distribution}")
+    # the channel's own index (a copy served here, when the channel pins its builds) stays named
+    plain = write_pins(pins, workdir / "constraints.txt", f"{channel.name} on Python {python} without {canary.distribution}", index_urls(constraints.read_text(encoding="utf-8")))
     pinned = PinnedSet(channel.name, plain, read_pins(plain), channel)
     env = venvs.create(workdir / "venv", interpreter)
     extras = f"[{','.join(canary.extras)}]" if canary.extras else ""

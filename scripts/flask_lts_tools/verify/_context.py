@@ -26,6 +26,9 @@ class Options:
     timeout: float = 1800
     sdist_cache: Path = layout.SDISTS  # sdists of the upstream suites, sha256-checked
     testtools_cache: Path = layout.TESTTOOLS  # resolved and installed test tools, per Python
+    # The channel's own index (served on this machine) that pin files written on the fly name:
+    # the canaries' verdict and bisection sets, which may pin the channel's builds.
+    index_urls: Sequence[str] = ()
 
 
 @dataclass
