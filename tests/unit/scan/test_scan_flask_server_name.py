@@ -26,3 +26,19 @@ def test_leaves_reading_it_and_other_keys_alone():
 def test_tests_that_set_it_to_build_urls_are_left_alone():
     module = Module.parse(BEFORE, "tests/test_urls.py")
     assert scan_source(module, selected(RULE))[0] == []
+
+
+PLUGIN = '''import pytest
+
+
+@pytest.fixture
+def live_server(app, port):
+    app.config["SERVER_NAME"] = f"localhost:{port}"
+    app.config.update(SERVER_NAME="localhost")
+    yield app
+'''
+
+
+def test_a_plugins_fixtures_are_left_alone():
+    module = Module.parse(PLUGIN, "pytest_flask/fixtures.py")
+    assert scan_source(module, selected(RULE))[0] == []

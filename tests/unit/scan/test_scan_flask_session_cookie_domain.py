@@ -28,3 +28,19 @@ def test_leaves_a_file_setting_the_cookie_domain_alone():
 def test_tests_that_set_it_to_build_urls_are_left_alone():
     module = Module.parse(BEFORE, "tests/test_urls.py")
     assert scan_source(module, selected(RULE))[0] == []
+
+
+PLUGIN = '''import pytest
+
+
+@pytest.fixture
+def live_server(app, port):
+    app.config["SERVER_NAME"] = f"localhost:{port}"
+    app.config.update(SERVER_NAME="localhost")
+    yield app
+'''
+
+
+def test_a_plugins_fixtures_are_left_alone():
+    module = Module.parse(PLUGIN, "pytest_flask/fixtures.py")
+    assert scan_source(module, selected(RULE))[0] == []

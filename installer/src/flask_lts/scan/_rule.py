@@ -250,3 +250,24 @@ def dotted(node: ast.AST) -> str:
 def base_names(module: Module, cls: ast.ClassDef) -> List[str]:
     """The dotted names of a class's bases, resolved through imports where possible."""
     return [module.qualname(b) or dotted(b) for b in cls.bases]
+
+
+def is_test_file(module: Module) -> bool:
+    """A test module (test_*.py, *_test.py, conftest.py, or under a tests/ folder)."""
+    import os
+
+    path = module.path.replace(os.sep, "/")
+    return "test" in os.path.basename(path) or "/tests/" in path
+
+
+def fixture_lines(module: Module) -> List[Tuple[int, int]]:
+    """The line spans of the pytest fixtures a file defines (a plugin's fixtures set up
+    apps for tests: SERVER_NAME to build URLs, for one)."""
+    spans = []
+    for func in module.functions:
+        for decorator in func.decorator_list:  # type: ignore[attr-defined]
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if "fixture" in (dotted(target) or ""):
+                spans.append((func.lineno, func.end_lineno or func.lineno))  # type: ignore[attr-defined]
+                break
+    return spans

@@ -4,10 +4,9 @@ host_matching/subdomain_matching); TRUSTED_HOSTS does that now."""
 from __future__ import annotations
 
 import ast
-import os
 from typing import Iterator
 
-from .._rule import CHANGED, Hit, Rule, hit
+from .._rule import CHANGED, Hit, Rule, fixture_lines, hit, is_test_file
 from .._source import Module
 
 
@@ -20,13 +19,14 @@ class FlaskServerName(Rule):
     triggers = ("SERVER_NAME",)
 
     def check(self, module: Module) -> Iterator[Hit]:
-        # Only where an app sets it outside its tests: tests set SERVER_NAME to build
+        # Only where an app sets it outside its tests and pytest fixtures: they set SERVER_NAME to build
         # URLs, which works as before; reading it is harmless.
-        if "test" in os.path.basename(module.path) or "/tests/" in module.path.replace(os.sep, "/"):
+        if is_test_file(module):
             return
+        fixtures = fixture_lines(module)
         instead = "TRUSTED_HOSTS = [...] to refuse other hosts; SERVER_NAME only builds external URLs now"
         for node in ast.walk(module.tree):
-            if isinstance(node, ast.Assign):
+            if isinstance(node, ast.Assign) and not any(a <= node.lineno <= b for a, b in fixtures):
                 for target in node.targets:
                     if isinstance(target, ast.Name) and target.id == "SERVER_NAME":
                         yield hit(node, "config SERVER_NAME set", instead)

@@ -5,10 +5,9 @@ cookie unless it sets SESSION_COOKIE_DOMAIN itself."""
 from __future__ import annotations
 
 import ast
-import os
 from typing import Iterator
 
-from .._rule import CHANGED, Hit, Rule, hit
+from .._rule import CHANGED, Hit, Rule, fixture_lines, hit, is_test_file
 from .._source import Module
 
 
@@ -21,12 +20,14 @@ class FlaskSessionCookieDomain(Rule):
     triggers = ("SERVER_NAME",)
 
     def check(self, module: Module) -> Iterator[Hit]:
-        # Where an app sets SERVER_NAME (outside its tests, which set it to build URLs)
-        # and this file does not set SESSION_COOKIE_DOMAIN.
-        path = module.path.replace(os.sep, "/")
-        if "test" in os.path.basename(path) or "/tests/" in path or "SESSION_COOKIE_DOMAIN" in module.source:
+        # Where an app sets SERVER_NAME (not its tests or pytest fixtures, which set it to
+        # build URLs) and this file does not set SESSION_COOKIE_DOMAIN.
+        if is_test_file(module) or "SESSION_COOKIE_DOMAIN" in module.source:
             return
+        fixtures = fixture_lines(module)
         for node in ast.walk(module.tree):
+            if any(a <= getattr(node, "lineno", 0) <= b for a, b in fixtures):
+                continue
             if isinstance(node, ast.Assign) and any(_names_server_name(t) for t in node.targets):
                 yield hit(node, "SERVER_NAME set: the session cookie is no longer scoped to its domain",
                           'SESSION_COOKIE_DOMAIN = ".example.com" (the domain the cookie must reach), or leave it host-only')  # fmt: skip
