@@ -21,7 +21,7 @@ from .. import _layout as layout
 from .. import testtools, venvs
 from .._exceptions import FlaskLTSError
 from ..channel import Channel
-from ..constraints import read_pins
+from ..constraints import index_urls, read_pins
 from ..pythons import Interpreter
 from ..verify import Context, Options, PinnedSet
 from ..verify._pytest import run_pytest
@@ -29,6 +29,7 @@ from ..verify.stages.upstream import run_suite
 from ..verify.stages.upstream.catalogue import Catalogue, Suite, load_catalogue, load_known_failures
 from ..verify.stages.upstream.sdist import SdistFile, fetch_sdist
 from ._build import Build
+from ._local import LocalIndexes
 from ._series import PackageBackports
 
 Log = Callable[[str], None]
@@ -110,9 +111,20 @@ def gate(
     if workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
+    with LocalIndexes(layout.PACKAGES, log) as indexes:
+        # A serial that pins the channel's builds names its index: served here from
+        # packages/<channel>/, as verify and the canaries do.
+        install_from = indexes.constraints(channel.name, constraints)
+        return _gate(backports, built, channel, constraints, install_from, interpreter, workdir, sdist_cache, log, result)
+
+
+def _gate(
+    backports: PackageBackports, built: Build, channel: Channel, constraints: Path, install_from: Path | None,
+    interpreter: Interpreter, workdir: Path, sdist_cache: Path, log: Log, result: GateResult,
+) -> GateResult:  # fmt: skip
     env = venvs.create(workdir / "venv", interpreter)
     wheel = built.path(built.wheel.filename).resolve()
-    out = env.pip("install", "-c", str(constraints.resolve()), "flask", str(wheel), timeout=900)
+    out = env.pip("install", "-c", str((install_from or constraints).resolve()), "flask", str(wheel), timeout=900)
     if not out.ok:
         result.status = "error"
         result.problems.append(f"the set with {wheel.name} does not install under {constraints}:\n{out.tail(12)}")
@@ -122,9 +134,10 @@ def gate(
         result.status = "error"
         result.problems.append(f"{built.package} {installed.get(built.package)} was installed, not the build {built.version}")
         return result
-    pinned = PinnedSet(channel.name, constraints.resolve(), read_pins(constraints), channel)
-    options = Options(workdir=workdir, known_failures=layout.known_failure_files(channel.name), sdist_cache=sdist_cache)
-    ctx = Context(pinned, python, env, workdir, options, log, installed)
+    pinned = PinnedSet(channel.name, constraints.resolve(), read_pins(constraints), channel, install_from)
+    urls = tuple(index_urls(install_from.read_text(encoding="utf-8"))) if install_from else ()
+    options = Options(workdir=workdir, known_failures=layout.known_failure_files(channel.name), sdist_cache=sdist_cache, index_urls=urls)
+    ctx = Context(pinned, interpreter.version, env, workdir, options, log, installed)
     catalogue = load_catalogue()
     suite = suite_of(catalogue, built.package)
     suite = dataclasses.replace(suite, pytest_args=[*suite.pytest_args, *PLUGIN])
