@@ -15,7 +15,7 @@ import datetime as _dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 
 from .. import _layout as layout
 from .._exceptions import BackportError
@@ -23,7 +23,7 @@ from .._files import atomic_write
 from ..channel import Channel
 from ._build import Build, build, read_staged, staging_folder
 from ._gate import GateResult, gate
-from ._published import CHECKSUMS, VEX, channel_builds, local_revision, pins_of, published_builds
+from ._published import CHECKSUMS, VEX, channel_builds, local_revision, pins_of, published_builds, site_files
 from ._index import move_pins, openvex, pin_builds, purl, simple_index, with_index
 from ._series import PackageBackports, Patch, load_backports, local_version
 
@@ -145,23 +145,6 @@ def publish(
         written.append(folder / name)
     atomic_write(folder / CHECKSUMS, sums)
     return written
-
-
-def site_files(channels: Sequence[str], packages_dir: Path = layout.PACKAGES) -> dict[str, bytes]:
-    """The site's part for each channel with published builds: `<ch>/packages/` (the builds,
-    records, patches, VEX) and `<ch>/simple/` (the channel's package index)."""
-    out: dict[str, bytes] = {}
-    for channel in channels:
-        folder = layout.packages_folder(channel, packages_dir)
-        if not published_builds(channel, packages_dir):
-            continue
-        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
-        for name in names:
-            out[f"{channel}/packages/{name}"] = (folder / name).read_bytes()
-        dists = {n: (folder / n).read_bytes() for n in names if n.endswith((".whl", ".tar.gz"))}
-        for path, data in simple_index(dists).items():
-            out[f"{channel}/{path}"] = data
-    return out
 
 
 def serial_files(channel: str, pins: Iterable[tuple[str, str]], packages_dir: Path = layout.PACKAGES,

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from .._exceptions import BackportError
 from ..constraints import index_urls
+from ._published import site_files
 
 
 @contextlib.contextmanager
@@ -24,8 +25,6 @@ def served_index(channel: str, packages_dir: Path, folder: Path, timeout: float 
     """The channel's part of the site (`<channel>/simple/`, `<channel>/packages/`), made from
     `packages/<channel>/` as `make site` makes it, served with http.server on 127.0.0.1 while
     the block runs. Yields the base URL standing in for the site's."""
-    from . import site_files
-
     files = site_files([channel], packages_dir)
     if not files:
         raise BackportError(f"{packages_dir / channel}: no published builds, but the channel's constraints name its index; "

@@ -14,6 +14,7 @@ from typing import Sequence
 from .. import _layout as layout
 from .._exceptions import BackportError
 from .._files import sha256
+from ._index import simple_index
 
 CHECKSUMS = "SHA256SUMS"
 VEX = "vex.json"
@@ -50,3 +51,20 @@ def pins_of(records: Sequence[dict]) -> dict[str, tuple[str, str, list[str]]]:
 def local_revision(version: str) -> int:
     """The backport revision of a build version (`3.0.6+lts2024.3` -> 3)."""
     return int(version.rpartition(".")[2])
+
+
+def site_files(channels: Sequence[str], packages_dir: Path = layout.PACKAGES) -> dict[str, bytes]:
+    """The site's part for each channel with published builds: `<ch>/packages/` (the builds,
+    records, patches, VEX) and `<ch>/simple/` (the channel's package index)."""
+    out: dict[str, bytes] = {}
+    for channel in channels:
+        folder = layout.packages_folder(channel, packages_dir)
+        if not published_builds(channel, packages_dir):
+            continue
+        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+        for name in names:
+            out[f"{channel}/packages/{name}"] = (folder / name).read_bytes()
+        dists = {n: (folder / n).read_bytes() for n in names if n.endswith((".whl", ".tar.gz"))}
+        for path, data in simple_index(dists).items():
+            out[f"{channel}/{path}"] = data
+    return out
