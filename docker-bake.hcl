@@ -77,7 +77,7 @@ target "2024-py38" {
   dockerfile = "docker/2024/py3.8/Dockerfile"
   tags = [
     "${REGISTRY}:2024-py3.8",
-    "${REGISTRY}:2024.1-py3.8",
+    "${REGISTRY}:2024.2-py3.8",
   ]
 }
 
@@ -86,7 +86,7 @@ target "2024-py39" {
   dockerfile = "docker/2024/py3.9/Dockerfile"
   tags = [
     "${REGISTRY}:2024-py3.9",
-    "${REGISTRY}:2024.1-py3.9",
+    "${REGISTRY}:2024.2-py3.9",
   ]
 }
 
@@ -95,7 +95,7 @@ target "2024-py310" {
   dockerfile = "docker/2024/py3.10/Dockerfile"
   tags = [
     "${REGISTRY}:2024-py3.10",
-    "${REGISTRY}:2024.1-py3.10",
+    "${REGISTRY}:2024.2-py3.10",
   ]
 }
 
@@ -104,7 +104,7 @@ target "2024-py311" {
   dockerfile = "docker/2024/py3.11/Dockerfile"
   tags = [
     "${REGISTRY}:2024-py3.11",
-    "${REGISTRY}:2024.1-py3.11",
+    "${REGISTRY}:2024.2-py3.11",
   ]
 }
 
@@ -113,7 +113,7 @@ target "2024-py312" {
   dockerfile = "docker/2024/py3.12/Dockerfile"
   tags = [
     "${REGISTRY}:2024-py3.12",
-    "${REGISTRY}:2024.1-py3.12",
+    "${REGISTRY}:2024.2-py3.12",
     "${REGISTRY}:2024",
   ]
 }
@@ -123,7 +123,7 @@ target "2024-py313" {
   dockerfile = "docker/2024/py3.13/Dockerfile"
   tags = [
     "${REGISTRY}:2024-py3.13",
-    "${REGISTRY}:2024.1-py3.13",
+    "${REGISTRY}:2024.2-py3.13",
   ]
 }
 
