@@ -643,7 +643,9 @@ def test_cli_archive_refuses_with_one_line_naming_the_channel_and_make_audit(tmp
 # -- the committed channels ----------------------------------------------------------------------------
 
 AUDIT_DAY = _dt.date(2026, 11, 30)  # the day the decisions were recorded
-PENDING_BACKPORTS = {
+# Serial 2024.2 (2026-11-30) pins every build and carries out every exception: nothing is
+# pending, and these are the findings its builds answer.
+BACKPORTED = {
     "2024": {
         ("werkzeug", "3.0.6+lts2024.1"): {"GHSA-g6x2-hccm-hh4m", "PYSEC-2026-2044", "PYSEC-2026-2046", "PYSEC-2026-2320"},
         ("flask", "3.0.3+lts2024.1"): {"PYSEC-2026-2151"},
@@ -657,12 +659,10 @@ PENDING_BACKPORTS = {
     },
     "2026": {},
 }
-PENDING_EXCEPTIONS = {
-    "2024": {("h11", "0.16.0"): 1, ("python-engineio", "4.13.2"): 2, ("python-socketio", "5.16.2"): 2,
-             # the least releases the same moves may take, for FLTS-2026-0007 and FLTS-2026-0009
-             ("python-engineio", "4.13.5"): 1, ("python-socketio", "5.16.4"): 1},
-    "2026": {},  # serial 2026.1 carried out the PyJWT exception (2.13.0 -> 2.15.1)
-}
+PENDING_BACKPORTS: dict = {"2024": {}, "2026": {}}
+# 2024.2 moved h11, python-engineio (to 4.13.5) and python-socketio (to 5.16.4); serial 2026.1
+# carried out the PyJWT exception (2.13.0 -> 2.15.1)
+PENDING_EXCEPTIONS: dict = {"2024": {}, "2026": {}}
 
 
 @pytest.mark.parametrize("name", ["2024", "2026"])
@@ -676,6 +676,11 @@ def test_committed_channels_have_a_decision_for_every_finding_and_exactly_these_
     for f in report.pending_backports:
         backports.setdefault((f.package, f.decision.version), set()).add(f.advisory.id)
     assert backports == PENDING_BACKPORTS[name]
+    backported: dict[tuple[str, str], set[str]] = {}
+    for f in report.findings:
+        if f.status == "backported":
+            backported.setdefault((f.package, f.decision.version), set()).add(f.advisory.id)
+    assert backported == BACKPORTED[name]
     exceptions: dict[tuple[str, str], int] = {}
     for f in report.findings:
         if f.status == "pending" and f.decision.decision == "exception":

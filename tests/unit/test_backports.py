@@ -358,3 +358,14 @@ def test_constraints_move_only_the_frozen_pin_to_the_build_with_its_hashes():
     assert indexed.splitlines()[1:4] == [l for l in indexed.splitlines()[1:4] if l.startswith("#") or l.startswith("--extra")]
     assert "--extra-index-url https://example.invalid/2024/simple/" in indexed.splitlines()
     assert indexed.startswith("# header\n")
+
+
+def test_a_file_naming_the_channel_index_gets_the_new_url_not_a_second_index():
+    # A serial that pins the builds names the site's index already; moving its pins again
+    # for another base URL (a locally served site) must leave one index line.
+    text = "# header\nwerkzeug==3.0.6+lts2024.1\n"
+    once = with_index(text, "https://example.invalid/2024/simple/")
+    twice = with_index(once, "http://127.0.0.1:8000/2024/simple/")
+    assert [l for l in twice.splitlines() if l.startswith("--extra-index-url")] == ["--extra-index-url http://127.0.0.1:8000/2024/simple/"]
+    assert twice == once.replace("https://example.invalid/", "http://127.0.0.1:8000/")
+    assert with_index(once, "https://example.invalid/2024/simple/") == once

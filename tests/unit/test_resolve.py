@@ -56,7 +56,8 @@ def committed_2024() -> ChannelResolution:
         pins = [dataclasses.replace(p, via=tuple(v for line in p.via for v in line.split(", "))) for p in pins]
         results.append(_result(python, pins))
     platform = [p for p in read_pins(COMMITTED / "flask-lts-2024-hashes.txt") if p.marker and "platform" in str(p.marker)]
-    return resolution_of(channel, results, platform)
+    # serial 2024.2 on pins the channel's builds: assembled as resolve() does, naming its index
+    return assemble(channel, results, platform, backports.channel_builds("2024", ROOT / "packages"))
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_made_on_date_moves_only_in_the_files_whose_pins_changed(out_dir):
     result = next(r for r in resolution.results if r.python == "3.12")
     click = result.resolution.pins["click"]
     result.resolution.pins["click"] = dataclasses.replace(click, version="8.1.99")
-    resolution = resolution_of(resolution.channel, resolution.results, resolution.platform_pins)
+    resolution = assemble(resolution.channel, resolution.results, resolution.platform_pins, backports.channel_builds("2024", ROOT / "packages"))
 
     files = constraint_files(resolution, out_dir, dt.date(2031, 1, 1))
     changed = sorted(str(p.relative_to(out_dir)) for p, text in files.items() if "# Made on 2031-01-01." in text)
@@ -291,9 +292,9 @@ def test_the_published_werkzeug_build_is_what_the_2024_constraints_would_pin():
         "770c5733222ec3069080700cb68c9fc7ce5099e3713ff62a27481ec19e0b77ae",
         "76b21844a9ed5f2a39d60201d1936a169b5417f3bb52d2bf0c38860658962407",
     ])  # fmt: skip
-    # every build is of the frozen release the committed constraints pin
+    # the committed constraints (serial 2024.2 on) pin every build
     committed = {p.name: p.version for p in read_pins(COMMITTED / "flask-lts-2024.txt") if p.marker is None}
-    assert {name: release for name, (release, _, _) in BUILDS.items()} == {name: committed[name] for name in BUILDS}
+    assert {name: build for name, (_, build, _) in BUILDS.items()} == {name: committed[name] for name in BUILDS}
     assert BUILDS["pyjwt"] == ("2.8.0", "2.8.0+lts2024.2", [  # the newest revision wins
         "4126e269296632071f428b76e2392efa2fdca038bdf64778885ba9ae740fecd1",
         "6681264f440df9454a96e7b82f9686bf40de4273d2157debf185b3d555b3fd42",
@@ -321,10 +322,10 @@ def test_constraints_pin_the_build_with_its_hashes_and_name_the_channel_index(tm
         if "hashes" in path.name:
             assert set(pins["werkzeug"].hashes) == build_hashes, path
         assert "werkzeug==3.0.6\n" not in text and "werkzeug==3.0.6 " not in text
-    # every other pin is the committed one
+    # every pin is the committed one (serial 2024.2 pins the builds already)
     committed = {(p.name, str(p.marker)): p.version for p in read_pins(COMMITTED / "flask-lts-2024.txt")}
     moved = {(p.name, str(p.marker)): p.version for p in read_pins_text(files[tmp_path / "flask-lts-2024.txt"])}
-    assert {k: v for k, v in committed.items() if v != moved.get(k)} == {(name, "None"): release for name, (release, _, _) in BUILDS.items()}
+    assert {k: v for k, v in committed.items() if v != moved.get(k)} == {}
     assert all(moved[(name, "None")] == version for name, (_, version, _) in BUILDS.items())
 
 

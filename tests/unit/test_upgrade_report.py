@@ -51,7 +51,7 @@ def test_deprecations_become_removals_by_the_names_they_quote_or_the_release_the
     # packages, so the release the warning names decides (Flask's "2.4" became 3.0).
     markup = Deprecation("DeprecationWarning", "'flask.Markup' is deprecated and will be removed in Flask 2.4. "
                          "Import 'markupsafe.Markup' instead.", "test_wtf.py", ["apps"], ["3.11"], 1)  # fmt: skip
-    assert removal_evidence(markup, {}, new) == ("flask", ["removed in flask 2.4; the new channel pins 3.0.3"])
+    assert removal_evidence(markup, {}, new) == ("flask", ["removed in flask 2.4; the new channel pins 3.0.3+lts2024.1"])
     teardown = Deprecation("DeprecationWarning", "'COMMIT_ON_TEARDOWN' is deprecated and will be removed in version 3.1. "
                            "Call 'db.session.commit()'` directly instead.", "flask_sqlalchemy", ["apps"], ["3.10"], 2)  # fmt: skip
     assert removal_evidence(teardown, {}, new) == ("flask-sqlalchemy", ["removed in flask-sqlalchemy 3.1; the new channel pins 3.1.1"])

@@ -197,11 +197,20 @@ def move_pins(pins: Iterable[Pin], builds: Mapping[str, tuple[str, str, Sequence
     return out
 
 
+_INDEX_NOTE = "# The channel's own package index serves its backported builds"
+
+
 def with_index(text: str, index_url: str) -> str:
     """A constraints file that names the channel's index itself: pip (23.0 to 26.3 measured)
     honours an `--extra-index-url` line inside a `-c` file, so `pip install -c <url> flask`
-    finds the builds with no option of the user's. Put after the header comments."""
+    finds the builds with no option of the user's. Put after the header comments; a file that
+    names the channel's index already (a serial that pins the builds) gets the new URL in its
+    place, never a second index."""
     lines = text.splitlines(keepends=True)
+    if any(line.startswith(_INDEX_NOTE) for line in lines):
+        at = next((i for i, line in enumerate(lines) if line.startswith("--extra-index-url ")), None)
+        if at is not None:
+            return "".join(lines[:at] + [f"--extra-index-url {index_url}\n"] + lines[at + 1:])
     at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     block = [
         "# The channel's own package index serves its backported builds (the pins with a +lts local version);\n",

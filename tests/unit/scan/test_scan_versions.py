@@ -19,7 +19,8 @@ def test_each_published_channel_row_is_its_pins_on_the_default_python():
     assert {"2022", "2024", "2026"} <= {c.name for c in channels}  # the archived 2022 channel too
     for channel in channels:
         pins = pins_for(read_pins(ROOT / "constraints" / f"flask-lts-{channel.name}.txt"), channel.default_python)
-        expected = {name: str(pins[name].version) for name in CHANNELS[channel.name] if name in pins}
+        # A backport build (3.0.3+lts2024.1) has its release's API: the rules compare releases.
+        expected = {name: str(pins[name].version).split("+")[0] for name in CHANNELS[channel.name] if name in pins}
         assert CHANNELS[channel.name] == expected, "new row for _versions.py: " + json.dumps(expected, sort_keys=True)
 
 

@@ -30,7 +30,7 @@ CHANNELS: Dict[str, Dict[str, str]] = {
         "alembic": "1.13.3", "bcrypt": "4.1.3", "click": "8.1.8", "flask": "3.0.3", "flask-admin": "1.6.1",
         "flask-babel": "4.0.0", "flask-caching": "2.3.1", "flask-compress": "1.15", "flask-cors": "4.0.2", "flask-httpauth": "4.8.0",
         "flask-jwt-extended": "4.6.0", "flask-limiter": "3.7.0", "flask-login": "0.6.3", "flask-marshmallow": "1.2.1",
-        "flask-migrate": "4.0.7", "flask-restx": "1.3.2", "flask-session": "0.8.0", "flask-smorest": "0.44.0", "flask-socketio": "5.3.7",
+        "flask-migrate": "4.0.7", "flask-restx": "1.3.2", "flask-session": "0.8.0", "flask-smorest": "0.44.0", "flask-socketio": "5.5.1",
         "flask-sqlalchemy": "3.1.1", "flask-wtf": "1.2.2", "itsdangerous": "2.2.0", "jinja2": "3.1.6",
         "markupsafe": "2.1.5", "marshmallow": "3.21.3", "sqlalchemy": "2.0.51", "werkzeug": "3.0.6", "wtforms": "3.1.2",
     },
