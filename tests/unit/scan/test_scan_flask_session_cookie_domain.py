@@ -44,3 +44,10 @@ def live_server(app, port):
 def test_a_plugins_fixtures_are_left_alone():
     module = Module.parse(PLUGIN, "pytest_flask/fixtures.py")
     assert scan_source(module, selected(RULE))[0] == []
+
+
+def test_the_wsgi_environ_key_is_not_flask_config():
+    # werkzeug.middleware.proxy_fix sets the WSGI environ's SERVER_NAME
+    source = 'environ["HTTP_HOST"] = environ["SERVER_NAME"] = x_host\n'
+    assert scan_source(Module.parse(source, "proxy_fix.py"), selected(RULE))[0] == []
+

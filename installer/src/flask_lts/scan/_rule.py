@@ -271,3 +271,13 @@ def fixture_lines(module: Module) -> List[Tuple[int, int]]:
                 spans.append((func.lineno, func.end_lineno or func.lineno))  # type: ignore[attr-defined]
                 break
     return spans
+
+
+def config_key(target: ast.AST) -> Optional[str]:
+    """The key of `app.config["KEY"]` (any subscript of a name or attribute with "config" in
+    it: `config`, `self.app.config`, `app_config`), else None: `environ["SERVER_NAME"]` is
+    WSGI's, not Flask's."""
+    if not isinstance(target, ast.Subscript) or "config" not in dotted(target.value).lower():
+        return None
+    key = target.slice.value if isinstance(target.slice, getattr(ast, "Index", ())) else target.slice  # type: ignore[attr-defined]
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None

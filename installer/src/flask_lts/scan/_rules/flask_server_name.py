@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from .._rule import CHANGED, Hit, Rule, fixture_lines, hit, is_test_file
+from .._rule import CHANGED, Hit, Rule, config_key, fixture_lines, hit, is_test_file
 from .._source import Module
 
 
@@ -30,13 +30,8 @@ class FlaskServerName(Rule):
                 for target in node.targets:
                     if isinstance(target, ast.Name) and target.id == "SERVER_NAME":
                         yield hit(node, "config SERVER_NAME set", instead)
-                    elif isinstance(target, ast.Subscript) and _key(target) == "SERVER_NAME":
+                    elif config_key(target) == "SERVER_NAME":
                         yield hit(node, 'config["SERVER_NAME"] set', instead)
-
-
-def _key(node: ast.Subscript) -> object:
-    key = node.slice.value if isinstance(node.slice, getattr(ast, "Index", ())) else node.slice  # type: ignore[attr-defined]
-    return key.value if isinstance(key, ast.Constant) else None
 
 
 RULE = FlaskServerName()

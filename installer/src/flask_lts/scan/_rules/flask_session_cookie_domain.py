@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from .._rule import CHANGED, Hit, Rule, fixture_lines, hit, is_test_file
+from .._rule import CHANGED, Hit, Rule, config_key, fixture_lines, hit, is_test_file
 from .._source import Module
 
 
@@ -40,10 +40,7 @@ class FlaskSessionCookieDomain(Rule):
 def _names_server_name(target: ast.AST) -> bool:
     if isinstance(target, ast.Name):
         return target.id == "SERVER_NAME"
-    if isinstance(target, ast.Subscript):
-        key = target.slice.value if isinstance(target.slice, getattr(ast, "Index", ())) else target.slice  # type: ignore[attr-defined]
-        return isinstance(key, ast.Constant) and key.value == "SERVER_NAME"
-    return False
+    return config_key(target) == "SERVER_NAME"
 
 
 RULE = FlaskSessionCookieDomain()
