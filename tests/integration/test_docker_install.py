@@ -24,6 +24,7 @@ from dockerfile_parse.util import extract_key_values
 
 from conftest import ROOT, installed_versions
 from flask_lts_tools import docker
+from flask_lts_tools.backports._local import LocalIndexes
 from flask_lts_tools.channel import load_channels
 from flask_lts_tools.constraints import pins_for, read_pins
 from flask_lts_tools.pythons import require_interpreters
@@ -144,7 +145,18 @@ def test_image_install_steps_as_written(tmp_path: Path, channel_name: str, pytho
     sandbox = tmp_path / "image"
     sandbox.mkdir()
 
-    image = execute(directory / "Dockerfile", python, venv, sandbox, installer_wheel(channel))
+    # A serial that pins the channel's builds names its index (the site): the build context's
+    # copy names that index served here from packages/<channel>/ instead, as make docker-test does.
+    context = tmp_path / "context"
+    for part in (Path("docker") / channel_name / f"py{python}", Path("constraints") / channel_name):
+        shutil.copytree(ROOT / part, context / part)
+    with LocalIndexes(ROOT / "packages") as indexes:
+        indexes.point(context)
+        image = execute(directory / "Dockerfile", python, venv, sandbox, installer_wheel(channel), context)
+        _check_image(image, tmp_path, channel, channel_name, python, directory, channel_pins, core, pip, sandbox, context)
+
+
+def _check_image(image, tmp_path, channel, channel_name, python, directory, channel_pins, core, pip, sandbox, context):
     assert len(image.skipped) == 1  # the user's creation, and nothing else
 
     # The core, exactly: Flask and its dependencies at the channel's pins.
@@ -164,7 +176,7 @@ def test_image_install_steps_as_written(tmp_path: Path, channel_name: str, pytho
     # The constraints file is in the image, and pip is pointed at it.
     kept = Path(image.env["PIP_CONSTRAINT"])
     assert kept == sandbox / "etc/flask-lts/constraints.txt" and kept.is_file()
-    assert kept.read_bytes() == (ROOT / "constraints" / channel_name / f"py{python}.txt").read_bytes()
+    assert kept.read_bytes() == (context / "constraints" / channel_name / f"py{python}.txt").read_bytes()
 
     # A derived image's plain `RUN pip install flask-login werkzeug` stays in the channel.
     derived = image.pip("install", "flask-login", "werkzeug")

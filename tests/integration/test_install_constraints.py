@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, installed_versions
+from conftest import ROOT, installable_constraints, installed_versions
 from flask_lts_tools.channel import load_channel
 from flask_lts_tools.constraints import pins_for, read_pins
 from flask_lts_tools.pythons import require_interpreters
@@ -35,10 +35,12 @@ def test_constraints_file_installs_the_exact_pins(tmp_path: Path, channel_name: 
     venv = tmp_path / "venv"
     subprocess.run([str(interpreter.path), "-m", "venv", str(venv)], check=True, timeout=300)
     pip = [str(venv / "bin" / "python"), "-m", "pip"]
-    install = subprocess.run(
-        [*pip, "install", "--disable-pip-version-check", "-c", str(constraints), *channel.top_packages()],
-        capture_output=True, text=True, timeout=1500,
-    )  # fmt: skip
+    # a serial pinning the channel's builds names its index: installed through it, served here
+    with installable_constraints(tmp_path) as copy:
+        install = subprocess.run(
+            [*pip, "install", "--disable-pip-version-check", "-c", str(copy / constraints.name), *channel.top_packages()],
+            capture_output=True, text=True, timeout=1500,
+        )  # fmt: skip
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     installed = installed_versions(pip)
     for name in channel.top_packages():

@@ -20,6 +20,8 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
+from flask_lts_tools._layout import SITE_URL
+from flask_lts_tools.constraints import index_urls
 from conftest import ROOT, installed_versions
 from flask_lts_tools.audit import default_advisory_dirs
 from flask_lts_tools.channel import load_channels
@@ -225,7 +227,16 @@ def test_pip_installs_from_the_served_constraints_url(served, tmp_path):
     pip = [str(venv / "bin" / "python"), "-m", "pip"]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PIP_CONSTRAINT")}
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
-    install = subprocess.run([*pip, "install", "--disable-pip-version-check", "-c", url, "flask"], check=False,
+    # A serial that pins the channel's builds names the index of the site it is published on; this
+    # site is served here, so the file pip reads (beside the page's, same folder) names this copy.
+    served_file = out / urlparse(url).path.lstrip("/")
+    text = served_file.read_text()
+    for index in index_urls(text):
+        assert index == f"{SITE_URL}{channel.name}/simple/", index
+        text = text.replace(f"--extra-index-url {index}\n", f"--extra-index-url {base}{channel.name}/simple/\n")
+    (served_file.parent / f"here-{served_file.name}").write_text(text)
+    here = url.rsplit("/", 1)[0] + f"/here-{served_file.name}"
+    install = subprocess.run([*pip, "install", "--disable-pip-version-check", "-c", here, "flask"], check=False,
                              capture_output=True, text=True, timeout=600, env=env)  # fmt: skip
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     installed = installed_versions(pip)
