@@ -39,3 +39,20 @@ def fixed(source: str, rule_id: str) -> str:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text)
+
+
+# Code that sets a SERVER_NAME which is not an app's configuration: a pytest plugin's fixture
+# (pytest-flask's live_server builds URLs to itself) and the WSGI environ's key (Werkzeug's
+# ProxyFix). The SERVER_NAME rules leave both alone.
+NOT_APP_SERVER_NAME = {
+    "pytest_flask/fixtures.py": """import pytest
+
+
+@pytest.fixture
+def live_server(app, port):
+    app.config["SERVER_NAME"] = f"localhost:{port}"
+    app.config.update(SERVER_NAME="localhost")
+    yield app
+""",
+    "werkzeug/middleware/proxy_fix.py": 'environ["HTTP_HOST"] = environ["SERVER_NAME"] = x_host\n',
+}

@@ -102,30 +102,16 @@ def _decorator_name(node: ast.AST) -> Optional[str]:
     return dotted(node) or None
 
 
-def _walk_outside_contexts(stmt: ast.stmt) -> Iterator[ast.AST]:
+def _walk_outside_contexts(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a statement that run without a context this code pushes: not inside
-    `with x.app_context():` (and the like), nested functions or classes. In source order."""
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+    `with x.app_context():` (and the like), nested functions, lambdas or classes. In source order."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
         return
-    if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(_pushes(item.context_expr) for item in stmt.items):
-        return
-    yield stmt
-    for child in ast.iter_child_nodes(stmt):
-        if isinstance(child, ast.stmt):
-            yield from _walk_outside_contexts(child)
-        else:
-            yield from _walk_expr(child)
-
-
-def _walk_expr(node: ast.AST) -> Iterator[ast.AST]:
-    if isinstance(node, ast.Lambda):
+    if isinstance(node, (ast.With, ast.AsyncWith)) and any(_pushes(item.context_expr) for item in node.items):
         return
     yield node
     for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.stmt):
-            yield from _walk_outside_contexts(child)
-        else:
-            yield from _walk_expr(child)
+        yield from _walk_outside_contexts(child)
 
 
 def _pushes(expr: ast.AST) -> bool:
