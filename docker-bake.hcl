@@ -132,7 +132,7 @@ target "2026-py310" {
   dockerfile = "docker/2026/py3.10/Dockerfile"
   tags = [
     "${REGISTRY}:2026-py3.10",
-    "${REGISTRY}:2026.1-py3.10",
+    "${REGISTRY}:2026.2-py3.10",
   ]
 }
 
@@ -141,7 +141,7 @@ target "2026-py311" {
   dockerfile = "docker/2026/py3.11/Dockerfile"
   tags = [
     "${REGISTRY}:2026-py3.11",
-    "${REGISTRY}:2026.1-py3.11",
+    "${REGISTRY}:2026.2-py3.11",
   ]
 }
 
@@ -150,7 +150,7 @@ target "2026-py312" {
   dockerfile = "docker/2026/py3.12/Dockerfile"
   tags = [
     "${REGISTRY}:2026-py3.12",
-    "${REGISTRY}:2026.1-py3.12",
+    "${REGISTRY}:2026.2-py3.12",
   ]
 }
 
@@ -159,7 +159,7 @@ target "2026-py313" {
   dockerfile = "docker/2026/py3.13/Dockerfile"
   tags = [
     "${REGISTRY}:2026-py3.13",
-    "${REGISTRY}:2026.1-py3.13",
+    "${REGISTRY}:2026.2-py3.13",
     "${REGISTRY}:2026",
     "${REGISTRY}:latest",
   ]

@@ -32,6 +32,18 @@ def test_unicode_password(app):
     assert not app.bcrypt.check_password_hash(pw_hash, "passwort")
 
 
+def test_long_password_with_the_default_config(app):
+    # A passphrase longer than bcrypt's 72 bytes, as a password manager makes, hashed at
+    # sign-up and checked at log-in with the default configuration. Flask-Bcrypt's docs:
+    # "By default, the bcrypt algorithm has a maximum password length of 72 bytes and ignores
+    # any bytes beyond that"; the user signs up and logs in all the same.
+    bcrypt = app.bcrypt
+    long_pw = "correct horse battery staple " * 4  # 116 bytes
+    pw_hash = bcrypt.generate_password_hash(long_pw)
+    assert bcrypt.check_password_hash(pw_hash, long_pw)
+    assert not bcrypt.check_password_hash(pw_hash, "correct horse")
+
+
 def test_long_passwords_with_handle_long_passwords(app):
     # bcrypt reads only 72 bytes; Flask-Bcrypt's option pre-hashes so every byte counts.
     app.config["BCRYPT_HANDLE_LONG_PASSWORDS"] = True
