@@ -35,7 +35,7 @@ CHANNELS: Dict[str, Dict[str, str]] = {
         "markupsafe": "2.1.5", "marshmallow": "3.21.3", "sqlalchemy": "2.0.51", "werkzeug": "3.0.6", "wtforms": "3.1.2",
     },
     "2026": {
-        "alembic": "1.18.5", "bcrypt": "5.0.0", "click": "8.4.2", "flask": "3.1.3", "flask-admin": "2.2.1",
+        "alembic": "1.18.5", "bcrypt": "4.3.0", "click": "8.4.2", "flask": "3.1.3", "flask-admin": "2.2.1",
         "flask-babel": "4.0.0", "flask-caching": "2.4.1", "flask-compress": "1.24", "flask-cors": "6.0.5", "flask-httpauth": "4.8.1",
         "flask-jwt-extended": "4.7.4", "flask-limiter": "4.1.1", "flask-login": "0.6.3", "flask-marshmallow": "1.5.0",
         "flask-migrate": "4.1.0", "flask-restx": "1.3.2", "flask-session": "0.8.0", "flask-smorest": "0.47.0", "flask-socketio": "5.6.1",
