@@ -433,12 +433,12 @@ def real_canaries(channel: str, python: str = "3.12") -> dict:
 
 
 def test_channel_page_shows_each_canary_of_the_report(tmp_path: Path):
-    report = real_canaries("2026", "3.13")  # serial 2026.1 on its default Python
+    report = real_canaries("2026", "3.13")  # serial 2026.2 on its default Python
     shard = {**report, "canaries": report["canaries"][:2], "shard": {"index": 1, "count": 9, "of": []}}
     text = canary_site(tmp_path, "2026", {"py3.13.json": report, "py3.13.shard-1-of-9.json": shard})
     section = text.split(" Canaries The test suites", 1)[1].split(" Known advisories ", 1)[0]
-    assert "Python 3.13 Serial 2026.1, run on 2026-11-30: 17 of 20 canaries pass, 2 broken, 1 not run." in section
-    assert "Judged against serial 2026.0" in section
+    assert "Python 3.13 Serial 2026.2, run on 2026-11-30: 17 of 20 canaries pass, 2 broken, 1 not run." in section
+    assert "Judged against the current constraints (constraints/flask-lts-2026.txt)." in section  # the refresh gate's baseline
     assert "apifairy 1.5.1 broken 29 1 " in section and "tests/test_apifairy.py::TestAPIFairy::test_basic_auth" in section
     assert "apiflask 3.1.2 pass 406 0 " in section
     assert "microblog-api git not run 0 0 0 s its source" in section
