@@ -35,21 +35,29 @@ KINDS = (BREAK, HARNESS, ENVIRONMENT, SPURIOUS)
 # flask_sqlalchemy's pytest plugin ...), by file name inside an installed package.
 HELPER_MODULE_FILES = ("testing.py", "test.py", "testing/__init__.py", "test_utils.py", "testutils.py", "pytest_plugin.py")
 
-# The machine, not the set: no network, no services (Redis, Memcached, MongoDB, PostgreSQL,
-# Docker). Matched against the exception line that ended the test.
+# The machine, not the set: no services (Redis, Memcached, MongoDB, PostgreSQL, Docker), no
+# network. Matched against the exception lines that ended the test. A service's client names
+# the service even when its message also says "Connection refused", so the services come
+# first: "Error 111 connecting to localhost:6379. Connection refused." is a Redis server that
+# is not running here, not the network.
 _ENVIRONMENT_PATTERNS = [
+    ("service", re.compile(
+        r"redis\.exceptions\.ConnectionError|Error \d+ connecting to|pymemcache\.exceptions|"
+        r"pymongo\.errors\.(?:ServerSelectionTimeoutError|ConnectionFailure|AutoReconnect)|"
+        r"psycopg2?\.OperationalError\)? (?:could not connect|connection to server)|"
+        r"psycopg\.OperationalError|pymysql\.err\.OperationalError\)? \(2003|MySQLdb\.OperationalError\)? \(2002|"
+        r"docker(?:-compose)?: (?:command )?not found|No such file or directory: '(?:docker|docker-compose|redis-server|memcached|mongod)'|"
+        r"Cannot connect to the Docker daemon|DockerException"
+    )),
     ("network", re.compile(
         r"ConnectionRefusedError|Connection refused|socket\.gaierror|Name or service not known|"
         r"Temporary failure in name resolution|Network is unreachable|No route to host|"
         r"urllib\.error\.URLError|Max retries exceeded with url|getaddrinfo failed"
     )),
-    ("service", re.compile(
-        r"redis\.exceptions\.ConnectionError|Error \d+ connecting to|pymemcache\.exceptions|"
-        r"pymongo\.errors\.ServerSelectionTimeoutError|psycopg2?\.OperationalError: could not connect|"
-        r"docker(?:-compose)?: (?:command )?not found|No such file or directory: '(?:docker|docker-compose|redis-server|memcached)'|"
-        r"Cannot connect to the Docker daemon|DockerException"
-    )),
 ]  # fmt: skip
+# The last line of a Python traceback in captured output (an app's log of the exception it
+# answered 500 for): "redis.exceptions.ConnectionError: Error 111 connecting to ...".
+_LOGGED_EXCEPTION = re.compile(r"^(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Failure|Timeout\w*): .*$", re.MULTILINE)
 
 _LOCATION = re.compile(r"^(?P<path>[^\s:][^:]*?\.py):(?P<line>\d+):(?: (?P<what>.*))?$")
 # installed code: site-packages, or the verifier's test-tools folder (testtools.py)
@@ -139,6 +147,29 @@ def parse(text: str) -> Traceback:
     return Traceback(exception, message, tuple(frames), tuple(failing), tuple(e_lines))
 
 
+def cause(text: str, captured: str = "") -> str:
+    """What ended a failing test, for comparing two runs of it: the exception's name, and for
+    an assertion (a 500 where the test wanted a page) the last exception the test's output
+    logged ("AssertionError <- ConnectionError"). "" when the traceback names none."""
+    exception = parse(text).exception.rsplit(".", 1)[-1]
+    if exception in ("AssertionError", "Failed"):
+        logged = _LOGGED_EXCEPTION.findall(captured)
+        if logged:
+            return f"{exception} <- {logged[-1].split(':', 1)[0].rsplit('.', 1)[-1]}"
+    return exception
+
+
+def logged_exception(captured: str) -> str:
+    """The last exception line the test's output logged ("" if none)."""
+    logged = _LOGGED_EXCEPTION.findall(captured)
+    return logged[-1].strip() if logged else ""
+
+
+def same_cause(here: str, there: str) -> bool:
+    """Whether two runs of a test failed the same way (an unknown cause matches anything)."""
+    return not here or not there or here == there
+
+
 def helper_names(site_packages: Iterable[Path], exclude: Iterable[str] = ()) -> dict[str, str]:
     """Names defined at the top of the installed packages' testing-helper modules
     (`CliRunner` -> `click.testing`, `FlaskClient` -> `flask.testing`, `Client` ->
@@ -201,10 +232,12 @@ def helper_modules(names: Mapping[str, str]) -> set[str]:
 
 def classify(
     text: str, helpers: Mapping[str, str], provided: Iterable[str] = (), pins: Iterable[str] = (),
+    captured: str = "",
 ) -> Verdict:  # fmt: skip
     """The class of one failing test from its traceback text. `helpers`: helper_names();
     `provided`: top-level module names the environment provides; `pins`: the set's
-    (canonical) distribution names."""
+    (canonical) distribution names; `captured`: what the test wrote to stderr (junit's
+    system-err), where a Flask app logs the exception behind a 500."""
     tb = parse(text)
     exception_line = f"{tb.exception}: {tb.text}" if tb.exception else tb.text
     everything = "\n".join(tb.e_lines) or text
@@ -225,6 +258,15 @@ def classify(
     if tb.exception in ("AssertionError", "Failed") or (tb.exception == "" and "DID NOT WARN" in everything):
         if _WARNING_ASSERT.search("\n".join([*tb.failing_lines, *tb.e_lines])):
             return Verdict(HARNESS, "warnings-assertion")
+        # An assertion about a response (a 500 where the test wanted a page) whose cause the
+        # app logged: when the last exception it logged is a service or the network that is
+        # not there, the machine failed the test. Only the last one counts, so an earlier
+        # logged connection error cannot hide a later exception of the code under test.
+        logged = _LOGGED_EXCEPTION.findall(captured)
+        if logged:
+            for name, pattern in _ENVIRONMENT_PATTERNS:
+                if pattern.search(logged[-1]):
+                    return Verdict(ENVIRONMENT, f"{name}-logged")
         return Verdict(BREAK, "")
     if tb.exception in ("TypeError", "AttributeError", "ImportError", "NameError"):
         rule = _harness_rule(tb, helpers)

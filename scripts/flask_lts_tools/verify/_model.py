@@ -25,6 +25,8 @@ class Problem:
     # and the rule that decided it ("" for a break no rule took out). None: not a test.
     kind: str | None = None
     rule: str = ""
+    # what ended a failing test (verify/_classify.py cause()): compared with the baseline's run
+    cause: str = ""
 
 
 @dataclass
@@ -74,6 +76,8 @@ class VerifyResult:
                     del problem["kind"]
                 if not problem["rule"]:
                     del problem["rule"]
+                if not problem.get("cause"):
+                    problem.pop("cause", None)
         data = {"schema": 1, "status": self.status, **data}
         return data
 

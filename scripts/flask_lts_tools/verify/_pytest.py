@@ -14,7 +14,7 @@ from packaging.utils import canonicalize_name
 
 from .. import testtools, venvs
 from .._resources import WARNINGS_PLUGIN_DIR
-from ._classify import BREAK, classify, helper_names, parse
+from ._classify import BREAK, cause, classify, helper_names, logged_exception, parse
 from ._context import Context
 from ._model import Problem, WarningRecord
 from ._warnings import collect_warnings
@@ -49,6 +49,9 @@ def run_pytest(
     cmd = [
         ctx.env.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "warnings_plugin",
         f"--junitxml={junit}", "-q", "-o", "junit_family=xunit2", "--rootdir", str(directory),
+        # what a failing test logged and wrote (a Flask app's log of the exception behind a
+        # 500) goes into the junit file, for the classifier; passing tests' output stays out
+        "-o", "junit_logging=all", "-o", "junit_log_passing_tests=False",
         # one module that does not import must not hide the verdict on all the others
         "--continue-on-collection-errors",
     ]  # fmt: skip
@@ -99,8 +102,13 @@ def run_pytest(
                 if node is not None:
                     counts["failures" if kind == "failure" else "errors"] += 1
                     text = _failure_text(node.get("message") or "", node.text or "")
-                    verdict = classify(node.text or node.get("message") or "", helpers, provided, pins)
-                    problems.append(Problem(text[:1500], test=test_id, kind=verdict.kind, rule=verdict.rule))
+                    captured = "\n".join(o.text or "" for o in case.iter() if o.tag in ("system-out", "system-err"))
+                    verdict = classify(node.text or node.get("message") or "", helpers, provided, pins, captured)
+                    why = cause(node.text or node.get("message") or "", captured)
+                    if verdict.rule.endswith("-logged"):
+                        first, _, rest = text.strip().partition("\n")
+                        text = f"{first} (the app logged {logged_exception(captured)})\n{rest}".strip()
+                    problems.append(Problem(text[:1500], test=test_id, kind=verdict.kind, rule=verdict.rule, cause=why))
             if case.find("skipped") is not None:
                 counts["skipped"] += 1
     raw = json.loads(warnings_file.read_text()) if warnings_file.exists() else []

@@ -55,9 +55,10 @@ def era_set(ctx: Context, package: str, version: str, cutoff: _dt.datetime, fold
 def failing_in_era(
     ctx: Context, suite: Suite, catalogue: Catalogue, known: Sequence[KnownFailure], sdist_file: SdistFile, tests: Sequence[str],
     run_suite: Callable,
-) -> tuple[set[str] | None, str]:  # fmt: skip
-    """(the `tests` that also fail with the package's era set, what that set is), or
-    (None, why there is no verdict). `run_suite`: the stage's suite runner."""
+) -> tuple[dict[str, str] | None, str]:  # fmt: skip
+    """(the `tests` that also fail with the package's era set, each with what ended it there,
+    and what that set is), or (None, why there is no verdict). `run_suite`: the stage's suite
+    runner."""
 
     version = ctx.installed[suite.package]
     cutoff = era_cutoff(sdist_file.uploaded, python_released(ctx.env.interpreter.full_version))
@@ -86,6 +87,7 @@ def failing_in_era(
         return None, f"the suite does not run with the era set: {exc}"
     if not run.tests:
         return None, "no test ran with the era set: " + "; ".join(run.notes)
-    failing = {p.test for p in problems if p.test} | {n["test"] for n in run.not_counted if n["kind"] != SPURIOUS}
+    failing = {n["test"]: n.get("cause", "") for n in run.not_counted if n["kind"] != SPURIOUS}
+    failing.update({p.test: p.cause for p in problems if p.test})
     what = f"{suite.package} {version} with the package index of {cutoff.date().isoformat()}"
-    return {t for t in tests if t in failing}, what
+    return {t: failing[t] for t in tests if t in failing}, what
