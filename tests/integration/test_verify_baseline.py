@@ -39,3 +39,31 @@ def test_tests_that_fail_in_the_packages_own_era_too_are_not_breaks(tmp_path: Pa
     assert moved and all(n["test"].startswith("tests/test_custom_template.py") for n in moved), stage["not_counted"]
     assert all(n["kind"] == "environment" and "fails with flask-migrate 4.0.0 with the package index of " in n["message"] for n in moved)
     assert any(note.startswith("baseline (flask-migrate 4.0.0") for note in run["notes"]), run["notes"]
+
+
+CONTROLS = ROOT / "tests" / "data" / "controls"
+
+
+def test_a_test_that_fails_in_the_era_set_another_way_stays_a_break(tmp_path: Path):
+    # Flask-Session 0.4.0 on Flask 2.3.1 (the control flask-session-0.4.0-flask-2.3): its era
+    # set fails the backend tests for want of servers and a table, the set under test fails
+    # them with Flask 2.3's removed session_cookie_name. Failing "too" is no evidence then.
+    stage = verify_one_suite(tmp_path, CONTROLS / "flask-session-0.4.0-flask-2.3.txt", "3.11", "flask-session")
+    run = stage["details"]["packages"]["flask-session"]
+    assert stage["status"] == "fail", run
+    broken = {p["test"]: p for p in stage["problems"]}
+    assert "test_session.py::FlaskSessionTestCase::test_redis_session" in broken, sorted(broken)
+    assert "session_cookie_name" in json.dumps(stage["problems"]) or "AttributeError" in json.dumps(stage["problems"])
+    assert any("another way" in note and "here AssertionError <- AttributeError" in note for note in run["notes"]), run["notes"]
+
+
+def test_tests_that_need_servers_are_environment(tmp_path: Path):
+    # Flask-Session 0.5.0 on Flask 2.3.1, its fixed twin: no Redis or MongoDB runs here
+    stage = verify_one_suite(tmp_path, CONTROLS / "flask-session-0.5.0-flask-2.3.txt", "3.11", "flask-session")
+    assert stage["status"] == "pass" and stage["problems"] == [], stage["problems"][:3]
+    rules = {n["test"].rsplit("::", 1)[-1]: n["rule"] for n in stage["not_counted"]}
+    assert rules["test_mongodb_session"] == "service", rules
+    assert rules["test_redis_session"] == "service-logged", rules
+    assert rules["test_flasksqlalchemy_session"] == "fails-in-own-era-set", rules
+    redis = next(n for n in stage["not_counted"] if n["test"].endswith("test_redis_session"))
+    assert "the app logged redis.exceptions.ConnectionError" in redis["message"], redis

@@ -204,7 +204,8 @@ def run_suite(
         first = {p.test: p for p in problems}
         problems = _rerun_failed(ctx, directory, suite, args, run, problems, own_filters)
         problems += [
-            Problem(first[t].message, package=suite.package, test=t, kind=SPURIOUS, rule="passed when rerun alone") for t in run.flaky
+            Problem(first[t].message, package=suite.package, test=t, kind=SPURIOUS, rule="passed when rerun alone", cause=first[t].cause)
+            for t in run.flaky
         ]  # fmt: skip
     problems, others = split_counted(problems, ctx.options.strict)
     run.not_counted = [
