@@ -122,6 +122,14 @@ def csrf_token(html):
     raise AssertionError("no csrf_token in the form:\n" + html[:2000])
 
 
+def cause(stderr):
+    """The exception a failed child process ended with (its last `...Error: ...` line), so
+    that a report's one-line summary names it rather than the warnings printed before it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"[\w.]*(Error|Exception)\b", line)]
+    return (errors or lines or ["(no output)"])[-1]
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("fab")
@@ -143,7 +151,7 @@ def flask_fab(project, *args):
     for line in proc.stderr.replace(str(project), "<tmp>").splitlines():
         if "DeprecationWarning" in line:
             warnings.warn(f"from `flask fab {args[0]}`: {line.strip()}", DeprecationWarning)
-    assert proc.returncode == 0, f"flask fab {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, f"flask fab {args[0]} exited {proc.returncode}: {cause(proc.stderr)}\n{proc.stdout}\n{proc.stderr}"
     return proc
 
 

@@ -8,6 +8,7 @@ which Flask 2.0 removed, so only sets with Flask < 2.0 get here."""
 REQUIRES = ["flask-script"]
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -118,6 +119,14 @@ def _report_deprecations(stderr, args):
             warnings.warn(f"from `manage.py {args[0]}`: {line.strip()}", DeprecationWarning)
 
 
+def cause(stderr):
+    """The exception a failed child process ended with (its last `...Error: ...` line), so
+    that a report's one-line summary names it rather than the warnings printed before it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"[\w.]*(Error|Exception)\b", line)]
+    return (errors or lines or ["(no output)"])[-1]
+
+
 def manage(tmp_path, *args, input=None, expect=0):
     """`python manage.py ARGS` as a user runs it, in the project folder."""
     (tmp_path / "manage.py").write_text(MANAGE)
@@ -132,7 +141,7 @@ def manage(tmp_path, *args, input=None, expect=0):
         timeout=120,
     )
     _report_deprecations(proc.stderr, args)
-    assert proc.returncode == expect, f"manage.py {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == expect, f"manage.py {' '.join(args)} exited {proc.returncode}: {cause(proc.stderr)}\n{proc.stdout}\n{proc.stderr}"
     return proc
 
 
