@@ -1,7 +1,7 @@
 """flask-apispec: a view function and a MethodResource with use_kwargs and marshal_with, the
 Swagger JSON and Swagger UI it serves (FlaskApiSpec), and webargs' 422 for a bad value."""
 
-REQUIRES = ["flask-apispec>=0.11", "webargs>=6.0"]  # webargs 6: use_kwargs reads JSON unless location= says otherwise
+REQUIRES = ["flask-apispec>=0.10", "webargs>=6.0"]  # webargs 6 (flask-apispec 0.10 on): use_kwargs reads JSON unless location= says otherwise
 
 import pytest
 from flask import Flask, make_response

@@ -43,21 +43,28 @@ def test_a_requires_list_that_does_not_parse_names_the_file_and_line(tmp_path: P
 def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence():
     # The real compat apps. The set of the Flask-Session 0.5 / Flask 2.3 fix (the twin of the
     # control whose break only an app written for it caught) has its session app: the 0.4 app
-    # reads cookies the way every Werkzeug allows. Flask-Marshmallow 0.11 (with the
-    # Flask-SQLAlchemy 2.4 of 2020-02-10) has none: every marshmallow app needs a later release.
+    # reads cookies the way every Werkzeug allows. Flask-Marshmallow 0.10.1 with marshmallow 2
+    # (the releases of 2019-07-31) has none: every marshmallow app is written to marshmallow 3.
     from flask_lts_tools._layout import COMPAT_APPS
     from flask_lts_tools.verify.stages.apps import app_gaps
 
     installed = {"flask": "2.3.2", "werkzeug": "2.3.4", "flask-session": "0.5.0", "flask-login": "0.6.3", "cachelib": "0.10.2",
-                 "flask-marshmallow": "0.11.0", "marshmallow-sqlalchemy": "0.22.2", "marshmallow": "3.4.0",
-                 "flask-sqlalchemy": "2.4.1", "sqlalchemy": "1.3.13"}  # fmt: skip
+                 "flask-marshmallow": "0.10.1", "marshmallow-sqlalchemy": "0.17.0", "marshmallow": "2.19.5",
+                 "flask-sqlalchemy": "2.4.0", "sqlalchemy": "1.3.6"}  # fmt: skip
     chosen, _ = select_apps([COMPAT_APPS], installed)
     assert sorted(p.name for p in chosen) == ["test_flask_core.py", "test_login.py", "test_session_0_4.py", "test_sqlalchemy_2.py"]
     gaps = app_gaps([COMPAT_APPS], chosen, installed)
-    assert len(gaps) == 1 and gaps[0].startswith("flask-marshmallow 0.11.0: no app for this release ("), gaps
-    assert "test_marshmallow_2.py needs flask-marshmallow>=0.14" in gaps[0]
+    assert len(gaps) == 1 and gaps[0].startswith("flask-marshmallow 0.10.1: no app for this release ("), gaps
+    assert "test_marshmallow_0_11.py needs flask-marshmallow<0.12" in gaps[0]
     # a package no app is about (cachelib, marshmallow) is not a gap; a covered one (flask-login)
-    # is not either; with Flask-Marshmallow 0.12 the 0.13 app applies and the gap closes
-    newer = {**installed, "flask-marshmallow": "0.12.0"}
+    # is not either; with marshmallow 3 (Flask-Marshmallow 0.11.0, marshmallow 3.4.0) the 0.11
+    # app applies and the gap closes, and with Flask-Marshmallow 0.12 the 0.13 app takes over
+    newer = {**installed, "flask-marshmallow": "0.11.0", "marshmallow-sqlalchemy": "0.22.2", "marshmallow": "3.4.0",
+             "flask-sqlalchemy": "2.4.1", "sqlalchemy": "1.3.13"}  # fmt: skip
     chosen, _ = select_apps([COMPAT_APPS], newer)
-    assert "test_marshmallow_0_13.py" in [p.name for p in chosen] and app_gaps([COMPAT_APPS], chosen, newer) == []
+    assert "test_marshmallow_0_11.py" in [p.name for p in chosen] and app_gaps([COMPAT_APPS], chosen, newer) == []
+    newer = {**newer, "flask-marshmallow": "0.12.0"}
+    chosen, _ = select_apps([COMPAT_APPS], newer)
+    names = [p.name for p in chosen]
+    assert "test_marshmallow_0_13.py" in names and "test_marshmallow_0_11.py" not in names
+    assert app_gaps([COMPAT_APPS], chosen, newer) == []
