@@ -30,6 +30,19 @@ def test_a_declared_name_that_was_not_installed_is_not_probed(tmp_path: Path):
     assert import_probe.top_level_modules(d) == ["bcrypt"]
 
 
+def test_an_egg_info_lists_its_source_tree_so_top_level_txt_decides(tmp_path: Path):
+    # SQLAlchemy 1.3.11 installed by `setup.py install` (a venv without wheel): before Python
+    # 3.12 importlib.metadata reads the egg-info's SOURCES.txt, i.e. lib/sqlalchemy/... and
+    # setup.py; probing those gave "No module named 'lib'" and "'setup'"
+    info = tmp_path / "SQLAlchemy-1.3.11-py3.8.egg-info"
+    info.mkdir()
+    (info / "PKG-INFO").write_text("Metadata-Version: 1.2\nName: SQLAlchemy\nVersion: 1.3.11\n")
+    (info / "SOURCES.txt").write_text("setup.py\nlib/sqlalchemy/__init__.py\nlib/sqlalchemy/engine/base.py\ntest/conftest.py\n")
+    (info / "top_level.txt").write_text("sqlalchemy\n")
+    d = metadata.PathDistribution(info)
+    assert import_probe.top_level_modules(d) == ["sqlalchemy"]
+
+
 def test_record_alone_gives_packages_modules_and_extensions(tmp_path: Path):
     d = dist(tmp_path, ["flask_bcrypt.py", "_cffi_backend.cpython-312-x86_64-linux-gnu.so", "ns/sub/mod.py", "tests/__init__.py", "../../bin/tool"], None)
     assert import_probe.top_level_modules(d) == ["_cffi_backend", "flask_bcrypt", "ns"]

@@ -38,6 +38,11 @@ def _installed_top_level(dist):
     return names
 
 
+def _is_egg_info(dist):
+    path = getattr(dist, "_path", None)
+    return path is not None and str(path).rstrip("/\\").endswith(".egg-info")
+
+
 def top_level_modules(dist):
     """Top-level importable names of a distribution: top_level.txt, kept to the names its
     RECORD shows were installed (bcrypt 3.2 declares `_bcrypt`, which lives in the
@@ -49,6 +54,11 @@ def top_level_modules(dist):
         names = declared
     elif declared and declared & installed:
         names = declared & installed
+    elif declared and _is_egg_info(dist):
+        # installed by `setup.py install` (no wheel): before Python 3.12 the egg-info's file list
+        # is its SOURCES.txt, the source tree (`lib/sqlalchemy/...`, `setup.py`), not what was
+        # installed; top_level.txt is what setuptools wrote for the install
+        names = declared
     else:
         names = installed
     return sorted(n.replace("/", ".") for n in names if n and n.isidentifier() and n not in SKIP and not n.endswith("-stubs"))
