@@ -405,7 +405,7 @@ def _against_baseline(
     if not tests or ctx.options.strict or not ctx.options.baseline:
         return problems
     ctx.log(f"upstream {suite.package}: {len(tests)} failing test(s): running them with the package's own era set")
-    failing, what = failing_in_era(ctx, suite, catalogue, known, sdist_file, tests, run_suite)
+    failing, what = failing_in_era(ctx, suite, catalogue, known, sdist_file, tests, run_suite, with_tools=run.from_set)
     if failing is None:
         run.notes.append(f"no baseline verdict: {what}")
         return problems

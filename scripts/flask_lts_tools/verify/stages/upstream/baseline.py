@@ -36,25 +36,33 @@ def module_of(test: str) -> str:
     return test.split("::", 1)[0]
 
 
-def era_set(ctx: Context, package: str, version: str, cutoff: _dt.datetime, folder: Path) -> Path | None:
+def era_set(
+    ctx: Context, package: str, version: str, cutoff: _dt.datetime, folder: Path, with_tools: Sequence[str] = (),
+) -> Path | None:  # fmt: skip
     """`package==version` resolved as the index stood at `cutoff`, for this Python; None when
-    it does not resolve (an old release on a newer Python, say)."""
-    source = folder / "era.in"
-    atomic_write(source, f"{package}=={version}\n")
-    out = ctx.env.uv_pip(
-        "compile", "--index-url", index.index_url(), "--exclude-newer", (cutoff + _dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "--no-header", "--no-annotate", "--quiet", str(source), timeout=600,
-    )  # fmt: skip
-    if not out.ok:
-        return None
+    it does not resolve (an old release on a newer Python, say). `with_tools`: packages of the
+    set that the suite needs as test tools (Flask-SQLAlchemy for Flask-Session's suite): they
+    are resolved into the era set too, so that they and their own dependencies are of the era
+    (otherwise they come in at the set's pin with today's SQLAlchemy, and the era run fails
+    where the package never did). When the set with them does not resolve, the package alone."""
     path = folder / "era.txt"
-    atomic_write(path, f"# {package}=={version} as the package index stood on {cutoff.date().isoformat()} (the era set)\n" + out.stdout)
-    return path
+    for tools in ([*with_tools], []) if with_tools else ([],):
+        source = folder / "era.in"
+        atomic_write(source, "".join(f"{line}\n" for line in [f"{package}=={version}", *tools]))
+        out = ctx.env.uv_pip(
+            "compile", "--index-url", index.index_url(), "--exclude-newer", (cutoff + _dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "--no-header", "--no-annotate", "--quiet", str(source), timeout=600,
+        )  # fmt: skip
+        if out.ok:
+            what = " with " + ", ".join(tools) if tools else ""
+            atomic_write(path, f"# {package}=={version}{what} as the package index stood on {cutoff.date().isoformat()} (the era set)\n" + out.stdout)
+            return path
+    return None
 
 
 def failing_in_era(
     ctx: Context, suite: Suite, catalogue: Catalogue, known: Sequence[KnownFailure], sdist_file: SdistFile, tests: Sequence[str],
-    run_suite: Callable,
+    run_suite: Callable, with_tools: Sequence[str] = (),
 ) -> tuple[dict[str, str] | None, str]:  # fmt: skip
     """(the `tests` that also fail with the package's era set, each with what ended it there,
     and what that set is), or (None, why there is no verdict). `run_suite`: the stage's suite
@@ -66,7 +74,7 @@ def failing_in_era(
         return None, "the sdist's upload date is unknown"
     folder = ctx.workdir / "baseline" / suite.package
     folder.mkdir(parents=True, exist_ok=True)
-    pins = era_set(ctx, suite.package, version, cutoff, folder)
+    pins = era_set(ctx, suite.package, version, cutoff, folder, [t for t in with_tools if t != suite.package])
     if pins is None:
         return None, f"{suite.package}=={version} does not resolve on Python {ctx.python} as of {cutoff.date()}"
     try:
