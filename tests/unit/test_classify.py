@@ -160,3 +160,10 @@ def test_a_logged_service_error_before_the_codes_own_exception_stays_a_break():
     later = case["captured"] + "\nTraceback (most recent call last):\n  File \"x.py\", line 1, in f\nAttributeError: 'Flask' object has no attribute 'session_cookie_name'\n"
     assert classify(case["text"], HELPERS, PROVIDED, PINS, later).kind == BREAK
     assert classify(case["text"], HELPERS, PROVIDED, PINS, case["captured"]).kind == ENVIRONMENT
+
+
+def test_the_cache_plugin_is_off_unless_the_suite_asks_for_it():
+    from flask_lts_tools.verify._pytest import cache_args
+
+    assert cache_args([]) == ["-p", "no:cacheprovider"]
+    assert cache_args(["-x", "-p", "cacheprovider"]) == []  # Werkzeug's catalogue entry: not both
