@@ -152,11 +152,8 @@ def cause(text: str, captured: str = "") -> str:
     an assertion (a 500 where the test wanted a page) the last exception the test's output
     logged ("AssertionError <- ConnectionError"). "" when the traceback names none."""
     exception = parse(text).exception.rsplit(".", 1)[-1]
-    if exception in ("AssertionError", "Failed"):
-        logged = _LOGGED_EXCEPTION.findall(captured)
-        if logged:
-            return f"{exception} <- {logged[-1].split(':', 1)[0].rsplit('.', 1)[-1]}"
-    return exception
+    logged = logged_exception(captured) if exception in ("AssertionError", "Failed") else ""
+    return f"{exception} <- {logged.split(':', 1)[0].rsplit('.', 1)[-1]}" if logged else exception
 
 
 def logged_exception(captured: str) -> str:
@@ -262,11 +259,10 @@ def classify(
         # app logged: when the last exception it logged is a service or the network that is
         # not there, the machine failed the test. Only the last one counts, so an earlier
         # logged connection error cannot hide a later exception of the code under test.
-        logged = _LOGGED_EXCEPTION.findall(captured)
-        if logged:
-            for name, pattern in _ENVIRONMENT_PATTERNS:
-                if pattern.search(logged[-1]):
-                    return Verdict(ENVIRONMENT, f"{name}-logged")
+        logged = logged_exception(captured)
+        for name, pattern in _ENVIRONMENT_PATTERNS:
+            if logged and pattern.search(logged):
+                return Verdict(ENVIRONMENT, f"{name}-logged")
         return Verdict(BREAK, "")
     if tb.exception in ("TypeError", "AttributeError", "ImportError", "NameError"):
         rule = _harness_rule(tb, helpers)
