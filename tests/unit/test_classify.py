@@ -167,3 +167,4 @@ def test_the_cache_plugin_is_off_unless_the_suite_asks_for_it():
 
     assert cache_args([]) == ["-p", "no:cacheprovider"]
     assert cache_args(["-x", "-p", "cacheprovider"]) == []  # Werkzeug's catalogue entry: not both
+

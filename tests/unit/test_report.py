@@ -4,6 +4,7 @@ clear errors for files that are not reports, and the Markdown summary users read
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,12 @@ def test_write_summary_writes_what_it_returns(tmp_path):
 def test_portable_names_a_pyenv_interpreter_by_role_not_by_its_prefix():
     text = "~/.pyenv/versions/3.8.18/lib/python3.8/importlib/__init__.py:127 root/.pyenv/versions/3.10.13/bin/python3.10"
     assert portable(text) == "<python>/lib/python3.8/importlib/__init__.py:127 <python>/bin/python3.10"
+
+
+def test_a_report_names_its_pinned_file_without_this_machines_paths(tmp_path, monkeypatch):
+    from flask_lts_tools.verify._run import report_source
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "constraints").mkdir()
+    assert report_source(tmp_path / "constraints" / "flask-lts-2024.txt") == "constraints/flask-lts-2024.txt"
+    assert report_source(Path("/elsewhere/flask-lts-refresh-2026-x/flask-lts-2026.txt")) == "flask-lts-2026.txt"

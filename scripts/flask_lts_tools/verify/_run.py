@@ -6,6 +6,7 @@ import datetime as _dt
 import shutil
 import time
 import traceback
+from pathlib import Path
 
 from .. import venvs
 from .._exceptions import EnvironmentCreationError
@@ -16,6 +17,17 @@ from ._warnings import apply_strict
 from .stages import registered
 
 
+def report_source(path: Path) -> str:
+    """The pinned file as the report names it: relative to the working directory when inside
+    it (`constraints/flask-lts-2024.txt`), else its file name: a refresh's candidate lives in a
+    temporary folder, whose path means nothing on another machine and must not reach the
+    committed reports."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
 def verify(pinned: PinnedSet, interpreter: Interpreter, options: Options, log: Log = print) -> VerifyResult:
     """Run the asked stages for one Python in a fresh environment; never raises for stage failures.
 
@@ -24,7 +36,7 @@ def verify(pinned: PinnedSet, interpreter: Interpreter, options: Options, log: L
     python = interpreter.version
     started = time.monotonic()
     result = VerifyResult(
-        pinned.name, str(pinned.path), python, f"{interpreter.full_version} ({interpreter.source})",
+        pinned.name, report_source(pinned.path), python, f"{interpreter.full_version} ({interpreter.source})",
         _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
     )  # fmt: skip
     stages = registered()
