@@ -47,4 +47,5 @@ def test_verify_of_a_channel_pinning_a_build_installs_it_from_the_locally_served
     stages = {s["name"]: s for s in report["stages"]}
     installed = stages["install"]["details"]["installed"]
     assert all(installed[b.split("==")[0]] == b.split("==")[1] for b in BUILDS), installed
-    assert str(constraints / "flask-lts-2024.txt") in json.dumps(report)  # the source, not the staged copy
+    # the source, not the staged copy: outside the working directory a report names it by its file name
+    assert report["source"] == "flask-lts-2024.txt" and str(tmp_path) not in json.dumps(report)
