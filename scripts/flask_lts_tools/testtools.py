@@ -65,41 +65,69 @@ def _relax(requirement: str) -> str:
     return f"{req.name}{extras}>={specs[0].version}{marker}"
 
 
-def _compile(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, key: str) -> Outcome:
+def _stamp(moment: _dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def era_args(constraints: Path, before: _dt.datetime | None) -> list[str]:
+    """uv's arguments that hold the tools' whole closure to the index as it stood `before`
+    (`--exclude-newer`), except the set's own packages, which the constraints pin at whatever
+    date (`--exclude-newer-package <name>=<tomorrow>`): an era-pinned pyOpenSSL 19.1 then gets
+    its era's cryptography, not today's, which it cannot import. [] when there is no era."""
+    if before is None:
+        return []
+    later = _stamp(_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=1))
+    held = sorted({canonicalize_name(p.name) for p in parse_pins(constraints.read_text(encoding="utf-8"), str(constraints))})
+    return ["--exclude-newer", _stamp(before + _dt.timedelta(days=1)), *(a for n in held for a in ("--exclude-newer-package", f"{n}={later}"))]
+
+
+def _compile(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, key: str, era: Sequence[str] = ()) -> Outcome:
     source = cache / "resolved" / f".{key}.{os.getpid()}.in"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text("\n".join(requirements) + "\n")
     try:
         return env.uv_pip(
             "compile", "--index-url", index.index_url(), "-c", str(constraints), "--no-header", "--no-annotate",
-            "--quiet", str(source), timeout=600,
+            "--quiet", *era, str(source), timeout=600,
         )  # fmt: skip
     finally:
         source.unlink(missing_ok=True)
 
 
-def relaxation(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> str:
-    """What resolve_tools had to relax for these inputs ("" when nothing)."""
-    key = _digest(
+def _key(env: Environment, requirements: Sequence[str], constraints: Path, before: _dt.datetime | None) -> str:
+    return _digest(
         env.interpreter.full_version, sorted(requirements), hashlib.sha256(constraints.resolve().read_bytes()).hexdigest(),
-        _dt.date.today().isoformat(),
-    )  # fmt: skip
-    cached = cache.resolve() / "resolved" / f"{key}.txt"
-    first = cached.read_text().splitlines()[0] if cached.exists() else ""
-    return first[2:] if first.startswith(f"# {RELAXED}") else ""
-
-
-def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> dict[str, str]:
-    """The tools' full closure under the set's constraints, for this environment's Python
-    (cached for the day by inputs: Python, requirements, the constraints file's content)."""
-    key = _digest(
-        env.interpreter.full_version, sorted(requirements), hashlib.sha256(constraints.read_bytes()).hexdigest(),
         _dt.date.today().isoformat(),  # unpinned tools move with the index: resolve again each day
+        before.date().isoformat() if before else "",
     )  # fmt: skip
+
+
+def relaxation(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, before: _dt.datetime | None = None) -> str:
+    """What resolve_tools had to relax for these inputs ("" when nothing): the locks kept as
+    floors, and the era its dependencies could not be held to."""
+    cached = cache.resolve() / "resolved" / f"{_key(env, requirements, constraints, before)}.txt"
+    lines = cached.read_text().splitlines() if cached.exists() else []
+    said = [line[2:] for line in lines if line.startswith((f"# {RELAXED}", f"# {UNBOUNDED}"))]
+    return "; ".join(said)
+
+
+UNBOUNDED = "not held to the era (their dependencies do not resolve as the index stood then, under the set):"
+
+
+def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, before: _dt.datetime | None = None) -> dict[str, str]:
+    """The tools' full closure under the set's constraints, for this environment's Python
+    (cached for the day by inputs: Python, requirements, the constraints file's content, the
+    era). `before`: the suite's era; the closure is resolved as the index stood then first (the
+    set's own pins excepted, era_args), and as it stands today when that does not resolve."""
+    key = _key(env, requirements, constraints, before)
     cached = cache / "resolved" / f"{key}.txt"
     if not cached.exists():
-        out = _compile(env, requirements, constraints, cache, key)
         header = ""
+        out = _compile(env, requirements, constraints, cache, key, era_args(constraints, before)) if before else None
+        if out is not None and not out.ok:
+            header = f"# {UNBOUNDED} {before.date().isoformat()}\n"
+        if out is None or not out.ok:
+            out = _compile(env, requirements, constraints, cache, key)
         relaxed = [_relax(r) for r in requirements]
         if not out.ok and relaxed != list(requirements):
             # A suite's locked tools (requirements/tests.txt) may pin a tool that no longer fits
@@ -107,7 +135,7 @@ def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Pa
             again = _compile(env, relaxed, constraints, cache, key)
             if again.ok:
                 moved = [f"{r} -> {x}" for r, x in zip(requirements, relaxed) if r != x]
-                header = f"# {RELAXED} " + ", ".join(moved) + "\n"
+                header += f"# {RELAXED} " + ", ".join(moved) + "\n"
                 out = again
         if not out.ok:
             raise _failure("could not resolve the test tools " + " ".join(requirements) + " under the set's constraints", out)
@@ -147,12 +175,13 @@ def tools_folder(env: Environment, pins: Mapping[str, str], cache: Path, extra_i
     return folder
 
 
-def overlay(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path) -> dict[str, str]:
+def overlay(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, before: _dt.datetime | None = None) -> dict[str, str]:
     """Make `requirements` importable in `env` beside the set (replacing any previous
-    overlay); returns the tool pins that came from the tools folder (not from the set)."""
+    overlay); returns the tool pins that came from the tools folder (not from the set).
+    `before`: the era the tools' dependencies are held to (resolve_tools)."""
     remove(env)
     cache = cache.resolve()
-    closure = resolve_tools(env, requirements, constraints.resolve(), cache)
+    closure = resolve_tools(env, requirements, constraints.resolve(), cache, before)
     present = _installed_names(env)
     extra = {name: version for name, version in closure.items() if name not in present}
     from .constraints import index_urls

@@ -81,3 +81,26 @@ def test_a_tool_needing_a_backport_build_the_environment_lacks_gets_it_from_the_
         [env.python, "-c", "import importlib.metadata as m; print(m.version('pyjwt'))"], capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert version.stdout.strip() == "2.8.0+lts2024.2"
+
+
+def test_tools_dependencies_are_held_to_the_era_but_the_sets_pins_are_not(tmp_path):
+    # pyOpenSSL 19.1.0 (Werkzeug 0.16's and Flask 1.1's suites) with today's cryptography fails
+    # at import (`module 'lib' has no attribute ...`): its dependencies come from its era too.
+    import datetime as dt
+
+    from packaging.version import Version
+
+    env = create(tmp_path / "venv", require_interpreters(["3.8"])["3.8"])
+    pins = tmp_path / "set.txt"
+    pins.write_text("cffi==1.17.1\n")  # released 2024, years after the era: the set still wins
+    era = dt.datetime(2020, 1, 27, tzinfo=dt.timezone.utc)
+    held = testtools.resolve_tools(env, ["pyopenssl==19.1.0"], pins, tmp_path / "cache", era)
+    assert Version(held["cryptography"]) < Version("2.9") and held["cffi"] == "1.17.1", held
+    assert testtools.relaxation(env, ["pyopenssl==19.1.0"], pins, tmp_path / "cache", era) == ""
+    today = testtools.resolve_tools(env, ["pyopenssl==19.1.0"], pins, tmp_path / "cache")
+    assert Version(today["cryptography"]) >= Version("40"), today
+
+    # a tool that did not exist then: resolved as the index stands today, and said so
+    later = testtools.resolve_tools(env, ["pytest==8.3.5"], pins, tmp_path / "cache", era)
+    assert later["pytest"] == "8.3.5"
+    assert "not held to the era" in testtools.relaxation(env, ["pytest==8.3.5"], pins, tmp_path / "cache", era)

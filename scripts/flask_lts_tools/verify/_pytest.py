@@ -4,6 +4,7 @@ tools beside the set."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -20,12 +21,13 @@ from ._model import Problem, WarningRecord
 from ._warnings import collect_warnings
 
 
-def install_test_tools(ctx: Context, requirements: Sequence[str]) -> None:
+def install_test_tools(ctx: Context, requirements: Sequence[str], before: _dt.datetime | None = None) -> None:
     """Make test tools importable beside the set, resolved under the set's constraints
     (docs/upstream.md, "Test tools"): the set's environment itself is never modified,
-    and the set wins on sys.path. TestToolsError says why it could not."""
-    testtools.overlay(ctx.env, requirements, ctx.pinned.pip_constraints, ctx.options.testtools_cache)
-    relaxed = testtools.relaxation(ctx.env, requirements, ctx.pinned.pip_constraints, ctx.options.testtools_cache)
+    and the set wins on sys.path. `before`: the era their dependencies are held to, where
+    they resolve so. TestToolsError says why it could not."""
+    testtools.overlay(ctx.env, requirements, ctx.pinned.pip_constraints, ctx.options.testtools_cache, before)
+    relaxed = testtools.relaxation(ctx.env, requirements, ctx.pinned.pip_constraints, ctx.options.testtools_cache, before)
     if relaxed:
         ctx.log(f"test tools {relaxed}")
 
@@ -38,6 +40,18 @@ def cache_args(extra: Sequence[str]) -> list[str]:
     pytest-cache plugin that pytest-xprocess 0.12 brings registers as `cacheprovider` too)."""
     wanted = any(a == "-p" and b == "cacheprovider" for a, b in zip(extra, extra[1:])) or "-pcacheprovider" in extra
     return [] if wanted else ["-p", "no:cacheprovider"]
+
+
+# pytest's exit status and junit entry when it stops with an internal error (INTERNALERROR>)
+PYTEST_INTERNAL_ERROR = 3
+JUNIT_INTERNAL = "pytest::internal"
+
+
+def stopped_internally(returncode: int | None, problems: list[Problem]) -> bool:
+    """Whether pytest stopped with an internal error: then nothing ran, and no failure of the
+    run may be classified, rerun or set aside against a baseline (a plugin that fails to load,
+    say: the cause is in the output's last lines)."""
+    return returncode == PYTEST_INTERNAL_ERROR or any(p.test == JUNIT_INTERNAL for p in problems)
 
 
 def run_pytest(
@@ -127,10 +141,16 @@ def run_pytest(
 
 _PLUGINS = """
 import json, importlib.metadata as m
+try:
+    from _pytest.config import builtin_plugins
+except ImportError:
+    builtin_plugins = ()
 found = []
 for d in m.distributions():
     for ep in d.entry_points:
-        if ep.group == "pytest11":
+        # an entry point named as one of pytest's own plugins never loads by autoload (the
+        # built-in holds the name); only `-p <that name>` takes it, in place of the built-in
+        if ep.group == "pytest11" and ep.name not in builtin_plugins:
             found.append([d.metadata["Name"], ep.value.split(":")[0].strip(), str(d.locate_file(""))])
 print(json.dumps(found))
 """
@@ -138,7 +158,11 @@ print(json.dumps(found))
 
 def pytest_plugins(ctx: Context) -> list[tuple[str, str, bool]]:
     """(distribution, plugin module, whether it is a test tool) of every pytest plugin the
-    environment can import: the set's own (in its site-packages) and the test tools beside it."""
+    environment can import and pytest's autoload would load: the set's own (in its
+    site-packages) and the test tools beside it. One registered under a built-in plugin's name
+    is left out, as autoload leaves it (pytest-cache, which pytest-xprocess 0.12 brings, is
+    `cacheprovider`: loaded by module name as well, it clashed with a suite's `-p cacheprovider`
+    and Werkzeug 0.16's suite did not start)."""
     out = venvs.run([ctx.env.python, "-c", _PLUGINS], timeout=120)
     if not out.ok:
         return []

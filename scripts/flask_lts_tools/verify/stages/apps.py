@@ -16,7 +16,7 @@ from ... import testtools
 from ..._exceptions import FlaskLTSError, TestToolsError
 from .._context import Context
 from .._model import Problem, StageResult
-from .._pytest import install_test_tools, run_pytest, split_counted
+from .._pytest import install_test_tools, run_pytest, split_counted, stopped_internally
 from . import register
 
 
@@ -98,6 +98,8 @@ def stage_apps(ctx: Context) -> StageResult:
     # pytest alone: a plugin the set installs (pytest-flask) must not change how the apps run
     out, problems, counts, warnings = run_pytest(ctx, directory, "apps", plugins=[])
     testtools.remove(ctx.env)
+    if stopped_internally(out.returncode, problems):  # the apps did not run: nothing to classify
+        problems = [Problem("pytest stopped with an internal error (the apps did not run):\n" + out.tail(12))]
     problems, not_counted = split_counted(problems, ctx.options.strict)
     if out.returncode is None:
         problems.append(Problem("pytest timed out: " + out.tail(5)))

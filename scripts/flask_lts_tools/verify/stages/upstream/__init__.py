@@ -31,7 +31,7 @@ from ...._files import atomic_write
 from ..._context import Context
 from ..._model import Problem, StageResult, WarningRecord
 from ..._classify import SPURIOUS, same_cause
-from ..._pytest import install_test_tools, run_pytest, split_counted
+from ..._pytest import install_test_tools, run_pytest, split_counted, stopped_internally
 from ..._warnings import merge_warnings
 from .. import register
 from .baseline import RULE as BASELINE_RULE, failing_in_era
@@ -157,7 +157,8 @@ def run_suite(
             run.era = cutoff.date().isoformat() if cutoff else ""
             run.requirements, era_notes = apply_era(requirements, patterns, cutoff, python_full, index.project)
             try:
-                install_test_tools(ctx, run.requirements)
+                # the first attempt holds the tools' own dependencies to the era too
+                install_test_tools(ctx, run.requirements, cutoff if number < len(attempts) else None)
                 problem = None
             except TestToolsError as exc:
                 problem = Problem(str(exc))
@@ -194,6 +195,14 @@ def run_suite(
         run.notes.append(f"pytest plugins of the environment not loaded for this suite: {', '.join(counts['plugins_not_loaded'])}")
     run.tests, run.failed, run.errors, run.skipped = counts["tests"], counts["failures"], counts["errors"], counts["skipped"]
     run.passed = run.tests - run.failed - run.errors - run.skipped
+    if stopped_internally(out.returncode, failures):
+        # The suite did not run: nothing in it is judged, classified, rerun or compared with a
+        # baseline (an era set that stops the same way would otherwise take it out, and a suite
+        # that ran no test would pass). Its cause is the first thing a maintainer needs.
+        run.status = "error"
+        run.tests = run.failed = run.errors = run.skipped = run.passed = 0
+        run.notes.append("pytest stopped with an internal error: the suite did not run")
+        return run, [Problem("pytest stopped with an internal error (the suite did not run):\n" + out.tail(12), package=suite.package)], []
     problems = []
     for p in failures:
         classname, _, name = (p.test or "").rpartition("::")
@@ -402,7 +411,7 @@ def _against_baseline(
     """The failing tests that fail with the package's own era set too are not breaks of this
     set (baseline.py): moved to `run.not_counted`. Returns the problems that still count."""
     tests = [p.test for p in problems if p.test]
-    if not tests or ctx.options.strict or not ctx.options.baseline:
+    if not tests or ctx.options.strict or not ctx.options.baseline or run.status == "error":
         return problems
     ctx.log(f"upstream {suite.package}: {len(tests)} failing test(s): running them with the package's own era set")
     failing, what = failing_in_era(ctx, suite, catalogue, known, sdist_file, tests, run_suite, with_tools=run.from_set)

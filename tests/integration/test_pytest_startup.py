@@ -1,0 +1,61 @@
+"""A suite that pytest cannot start is reported as such, never judged test by test; and a
+test tool's plugin registered under a built-in plugin's name does not stop pytest from
+starting (Werkzeug 0.16's suite: pytest-xprocess 0.12 brings pytest-cache, `cacheprovider`).
+Real venvs, real pytest; only the suites are made up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flask_lts_tools.pythons import require_interpreters
+from flask_lts_tools.venvs import create
+from flask_lts_tools.verify import Context, Options, load_set
+from flask_lts_tools.verify import _pytest as verify_pytest  # not `pytest_plugins` here: pytest reads that name
+from flask_lts_tools.verify._pytest import install_test_tools, run_pytest, stopped_internally
+
+pytestmark = pytest.mark.integration
+
+
+def _ctx(tmp_path: Path, python: str, tools: list[str]) -> Context:
+    interpreter = require_interpreters([python])[python]
+    pins = tmp_path / "pins.txt"
+    pins.write_text("iniconfig==2.0.0\n")
+    ctx = Context(load_set(pins), python, create(tmp_path / "venv", interpreter), tmp_path, Options(), lambda message: None)
+    install_test_tools(ctx, tools)
+    return ctx
+
+
+def _suite(tmp_path: Path, files: dict[str, str]) -> Path:
+    directory = tmp_path / "suite"
+    (directory / "tests").mkdir(parents=True)
+    for name, text in files.items():
+        (directory / name).write_text(text)
+    return directory
+
+
+def test_an_internal_error_of_pytest_is_recognised_as_a_suite_that_did_not_run(tmp_path):
+    ctx = _ctx(tmp_path, "3.11", ["pytest==8.3.5"])
+    directory = _suite(tmp_path, {
+        "conftest.py": "def pytest_sessionstart(session):\n    raise RuntimeError('a plugin of the suite cannot start')\n",
+        "tests/test_a.py": "def test_a():\n    assert True\n",
+    })  # fmt: skip
+    out, failures, counts, _ = run_pytest(ctx, directory, "internal", [], plugins=[])
+    assert stopped_internally(out.returncode, failures), (out.returncode, failures)
+    assert "a plugin of the suite cannot start" in out.tail(12)
+
+    fine = _suite(tmp_path / "other", {"tests/test_a.py": "def test_a():\n    assert True\n"})
+    out, failures, counts, _ = run_pytest(ctx, fine, "fine", [], plugins=[])
+    assert out.returncode == 0 and not stopped_internally(out.returncode, failures) and counts["tests"] == 1
+
+
+def test_a_plugin_named_as_a_builtin_is_left_to_pytest_as_autoload_leaves_it(tmp_path):
+    # Werkzeug 0.16.1's era: pytest 5.3.4 and pytest-cache 1.0 (its pytest11 entry point is
+    # `cacheprovider`); the catalogue asks Werkzeug's suite for `-p cacheprovider`.
+    ctx = _ctx(tmp_path, "3.8", ["pytest==5.3.4", "pytest-cache==1.0", "pytest-timeout==1.3.4"])
+    modules = [module for _, module, _ in verify_pytest.pytest_plugins(ctx)]
+    assert "pytest_timeout" in modules and "pytest_cache" not in modules, modules
+    directory = _suite(tmp_path, {"tests/test_a.py": "def test_a():\n    assert True\n"})
+    out, failures, counts, _ = run_pytest(ctx, directory, "cache", ["-p", "cacheprovider"], plugins=[])
+    assert out.returncode == 0 and counts["tests"] == 1, out.tail(12)
