@@ -16,6 +16,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -69,16 +70,23 @@ def _stamp(moment: _dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def era_args(constraints: Path, before: _dt.datetime | None) -> list[str]:
+def era_args(constraints: Path, before: _dt.datetime | None, exempt: Sequence[str] = ()) -> list[str]:
     """uv's arguments that hold the tools' whole closure to the index as it stood `before`
     (`--exclude-newer`), except the set's own packages, which the constraints pin at whatever
-    date (`--exclude-newer-package <name>=<tomorrow>`): an era-pinned pyOpenSSL 19.1 then gets
-    its era's cryptography, not today's, which it cannot import. [] when there is no era."""
+    date, and `exempt` (`--exclude-newer-package <name>=<tomorrow>`): an era-pinned pyOpenSSL
+    19.1 then gets its era's cryptography, not today's, which it cannot import. [] when there
+    is no era."""
     if before is None:
         return []
     later = _stamp(_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(days=1))
-    held = sorted({canonicalize_name(p.name) for p in parse_pins(constraints.read_text(encoding="utf-8"), str(constraints))})
-    return ["--exclude-newer", _stamp(before + _dt.timedelta(days=1)), *(a for n in held for a in ("--exclude-newer-package", f"{n}={later}"))]
+    held = {canonicalize_name(p.name) for p in parse_pins(constraints.read_text(encoding="utf-8"), str(constraints))}
+    free = sorted(held | {canonicalize_name(n) for n in exempt})
+    return ["--exclude-newer", _stamp(before + _dt.timedelta(days=1)), *(a for n in free for a in ("--exclude-newer-package", f"{n}={later}"))]
+
+
+# uv's hint when a package has no release before the cutoff that fits ("`atomicwrites` was
+# filtered by `exclude-newer` ..."): the index may not hold the era's releases of every package
+_FILTERED = re.compile(r"`([A-Za-z0-9._-]+)` was filtered by `exclude-newer`")
 
 
 def _compile(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, key: str, era: Sequence[str] = ()) -> Outcome:
@@ -107,11 +115,12 @@ def relaxation(env: Environment, requirements: Sequence[str], constraints: Path,
     floors, and the era its dependencies could not be held to."""
     cached = cache.resolve() / "resolved" / f"{_key(env, requirements, constraints, before)}.txt"
     lines = cached.read_text().splitlines() if cached.exists() else []
-    said = [line[2:] for line in lines if line.startswith((f"# {RELAXED}", f"# {UNBOUNDED}"))]
+    said = [line[2:] for line in lines if line.startswith((f"# {RELAXED}", f"# {UNBOUNDED}", f"# {PARTLY}"))]
     return "; ".join(said)
 
 
 UNBOUNDED = "not held to the era (their dependencies do not resolve as the index stood then, under the set):"
+PARTLY = "held to the era but for the packages with no fitting release then on the index, taken at today's:"
 
 
 def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Path, cache: Path, before: _dt.datetime | None = None) -> dict[str, str]:
@@ -123,9 +132,21 @@ def resolve_tools(env: Environment, requirements: Sequence[str], constraints: Pa
     cached = cache / "resolved" / f"{key}.txt"
     if not cached.exists():
         header = ""
-        out = _compile(env, requirements, constraints, cache, key, era_args(constraints, before)) if before else None
-        if out is not None and not out.ok:
-            header = f"# {UNBOUNDED} {before.date().isoformat()}\n"
+        out = None
+        if before is not None:
+            # Held to the era where the index has the era's releases: a package with none that
+            # fits is let through at today's (and named), the others stay held.
+            exempt: list[str] = []
+            for _ in range(12):
+                out = _compile(env, requirements, constraints, cache, key, era_args(constraints, before, exempt))
+                more = [n for n in _FILTERED.findall(out.stderr + out.stdout) if canonicalize_name(n) not in exempt]
+                if out.ok or not more:
+                    break
+                exempt += [canonicalize_name(n) for n in more]
+            if out.ok and exempt:
+                header = f"# {PARTLY} {before.date().isoformat()}: {', '.join(sorted(set(exempt)))}\n"
+            elif not out.ok:
+                header = f"# {UNBOUNDED} {before.date().isoformat()}\n"
         if out is None or not out.ok:
             out = _compile(env, requirements, constraints, cache, key)
         relaxed = [_relax(r) for r in requirements]
