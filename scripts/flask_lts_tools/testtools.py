@@ -102,8 +102,14 @@ def _compile(env: Environment, requirements: Sequence[str], constraints: Path, c
         source.unlink(missing_ok=True)
 
 
+# Bumped when the way tools are resolved changes, so that a day's cached resolutions made the
+# old way are not reused (they are keyed by their inputs, not by the code that made them).
+RESOLUTION_SCHEME = 2
+
+
 def _key(env: Environment, requirements: Sequence[str], constraints: Path, before: _dt.datetime | None) -> str:
     return _digest(
+        RESOLUTION_SCHEME,
         env.interpreter.full_version, sorted(requirements), hashlib.sha256(constraints.resolve().read_bytes()).hexdigest(),
         _dt.date.today().isoformat(),  # unpinned tools move with the index: resolve again each day
         before.date().isoformat() if before else "",
