@@ -13,7 +13,7 @@ from flask_lts_tools.pythons import require_interpreters
 from flask_lts_tools.venvs import create
 from flask_lts_tools.verify import Context, Options, load_set
 from flask_lts_tools.verify import _pytest as verify_pytest  # not `pytest_plugins` here: pytest reads that name
-from flask_lts_tools.verify._pytest import install_test_tools, run_pytest, stopped_internally
+from flask_lts_tools.verify._pytest import JUNIT_INTERNAL, install_test_tools, internal_cause, run_pytest, stopped_internally
 
 pytestmark = pytest.mark.integration
 
@@ -44,6 +44,23 @@ def test_an_internal_error_of_pytest_is_recognised_as_a_suite_that_did_not_run(t
     out, failures, counts, _ = run_pytest(ctx, directory, "internal", [], plugins=[])
     assert stopped_internally(out.returncode, failures), (out.returncode, failures)
     assert "a plugin of the suite cannot start" in out.tail(12)
+
+    assert internal_cause(out.stdout + out.stderr) == "RuntimeError"
+    assert not [p for p in failures if p.test != JUNIT_INTERNAL]  # no test of the suite ran
+
+    # an internal error at the session's end, after the tests ran (Werkzeug 0.15 on Python 3.9):
+    # the tests' results are there to judge, beside junit's entry for the error
+    late = _suite(tmp_path / "late", {
+        "conftest.py": (
+            "def pytest_runtest_logreport(report):\n"
+            "    if report.when == 'teardown' and report.nodeid.endswith('test_b'):\n"
+            "        raise NotImplementedError('cannot instantiate')\n"
+        ),
+        "tests/test_a.py": "def test_a():\n    assert True\n\ndef test_b():\n    assert False\n",
+    })  # fmt: skip
+    out, failures, counts, _ = run_pytest(ctx, late, "late", [], plugins=[])
+    assert stopped_internally(out.returncode, failures) and internal_cause(out.stdout + out.stderr) == "NotImplementedError"
+    assert "tests/test_a.py::test_b" in {p.test.replace("tests.test_a::", "tests/test_a.py::") for p in failures}, failures
 
     fine = _suite(tmp_path / "other", {"tests/test_a.py": "def test_a():\n    assert True\n"})
     out, failures, counts, _ = run_pytest(ctx, fine, "fine", [], plugins=[])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Sequence
@@ -45,6 +46,17 @@ def cache_args(extra: Sequence[str]) -> list[str]:
 # pytest's exit status and junit entry when it stops with an internal error (INTERNALERROR>)
 PYTEST_INTERNAL_ERROR = 3
 JUNIT_INTERNAL = "pytest::internal"
+
+
+_INTERNAL_EXCEPTION = re.compile(r"^INTERNALERROR> (?:[\w.]+\.)?(?P<name>[A-Z]\w*(?:Error|Exception|Exit))\b", re.MULTILINE)
+
+
+def internal_cause(output: str) -> str:
+    """What ended pytest's internal error ("NotImplementedError"), for comparing it with the
+    era set's run; never empty ("INTERNALERROR" when no exception is named), so that an
+    unknown cause is not taken for the same one."""
+    found = _INTERNAL_EXCEPTION.findall(output)
+    return found[-1] if found else "INTERNALERROR"
 
 
 def stopped_internally(returncode: int | None, problems: list[Problem]) -> bool:

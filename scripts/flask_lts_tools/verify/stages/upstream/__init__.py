@@ -30,8 +30,8 @@ from ...._exceptions import TestToolsError, UpstreamError
 from ...._files import atomic_write
 from ..._context import Context
 from ..._model import Problem, StageResult, WarningRecord
-from ..._classify import SPURIOUS, same_cause
-from ..._pytest import install_test_tools, run_pytest, split_counted, stopped_internally
+from ..._classify import BREAK, SPURIOUS, same_cause
+from ..._pytest import JUNIT_INTERNAL, install_test_tools, internal_cause, run_pytest, split_counted, stopped_internally
 from ..._warnings import merge_warnings
 from .. import register
 from .baseline import RULE as BASELINE_RULE, failing_in_era
@@ -195,7 +195,12 @@ def run_suite(
         run.notes.append(f"pytest plugins of the environment not loaded for this suite: {', '.join(counts['plugins_not_loaded'])}")
     run.tests, run.failed, run.errors, run.skipped = counts["tests"], counts["failures"], counts["errors"], counts["skipped"]
     run.passed = run.tests - run.failed - run.errors - run.skipped
-    if stopped_internally(out.returncode, failures):
+    internal = [p for p in failures if p.test == JUNIT_INTERNAL]
+    ended_internally = stopped_internally(out.returncode, failures)
+    if internal:  # junit's entry for the internal error is not a test of the suite
+        run.tests -= len(internal)
+        run.errors -= len(internal)
+    if ended_internally and run.tests == 0:
         # The suite did not run: nothing in it is judged, classified, rerun or compared with a
         # baseline (an era set that stops the same way would otherwise take it out, and a suite
         # that ran no test would pass). Its cause is the first thing a maintainer needs.
@@ -205,10 +210,23 @@ def run_suite(
         return run, [Problem("pytest stopped with an internal error (the suite did not run):\n" + out.tail(12), package=suite.package)], []
     problems = []
     for p in failures:
+        if p.test == JUNIT_INTERNAL:
+            continue
         classname, _, name = (p.test or "").rpartition("::")
         problems.append(Problem(
             p.message, package=suite.package, test=node_id(directory, classname, name), kind=p.kind, rule=p.rule, cause=p.cause,
         ))  # fmt: skip
+    # pytest stopped with an internal error after tests ran (Werkzeug 0.15's suite on Python 3.9:
+    # pytest 6.1's stepwise plugin fails writing its cache at the session's end): the tests are
+    # judged as usual, and the internal error is one more failure, never rerun, whose era set
+    # may show it is not the set's (the baseline compares its cause like a test's).
+    ended = []
+    if ended_internally:
+        ended = [Problem(
+            "pytest stopped with an internal error after the tests ran:\n" + out.tail(12), package=suite.package,
+            test=JUNIT_INTERNAL, kind=BREAK, cause=internal_cause(out.stdout + out.stderr),
+        )]  # fmt: skip
+        run.notes.append(f"pytest stopped with an internal error after {run.tests} test(s) ran")
     if problems and out.returncode is not None:
         first = {p.test: p for p in problems}
         problems = _rerun_failed(ctx, directory, suite, args, run, problems, own_filters)
@@ -216,6 +234,7 @@ def run_suite(
             Problem(first[t].message, package=suite.package, test=t, kind=SPURIOUS, rule="passed when rerun alone", cause=first[t].cause)
             for t in run.flaky
         ]  # fmt: skip
+    problems += ended
     problems, others = split_counted(problems, ctx.options.strict)
     run.not_counted = [
         {"test": p.test, "kind": p.kind, "rule": p.rule, "message": p.message.strip().splitlines()[0][:300] if p.message.strip() else "", "cause": p.cause}

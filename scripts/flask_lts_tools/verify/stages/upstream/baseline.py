@@ -23,6 +23,7 @@ from ....constraints import read_pins
 from ...._exceptions import FlaskLTSError
 from ...._files import atomic_write
 from ..._classify import SPURIOUS
+from ..._pytest import JUNIT_INTERNAL
 from ..._context import Context
 from ..._model import PinnedSet
 from .catalogue import Catalogue, KnownFailure, Suite
@@ -87,8 +88,11 @@ def failing_in_era(
     era = PinnedSet(f"{suite.package}-{version}-era", pins, read_pins(pins))
     options = dataclasses.replace(ctx.options, strict=False)
     era_ctx = Context(era, ctx.python, env, folder, options, ctx.log, env.freeze())
-    modules = tuple(sorted({module_of(t) for t in tests}))
-    narrowed = dataclasses.replace(suite, run=modules, subset="the modules of the tests being judged (baseline)")
+    if JUNIT_INTERNAL in tests:  # an internal error at the session's end: the whole suite again
+        narrowed = suite
+    else:
+        modules = tuple(sorted({module_of(t) for t in tests}))
+        narrowed = dataclasses.replace(suite, run=modules, subset="the modules of the tests being judged (baseline)")
     try:
         run, problems, _ = run_suite(era_ctx, narrowed, catalogue, known, sdist_file)
     except FlaskLTSError as exc:
