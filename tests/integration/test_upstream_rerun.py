@@ -102,3 +102,39 @@ def test_a_test_that_needs_the_sdists_own_filterwarnings_passes_under_them(tmp_p
     assert run.flaky == []
     assert (run.passed, run.failed, run.errors) == (1, 1, 0)
     assert any("own filterwarnings = error" in n for n in run.notes)
+
+
+TWICE_SUITE = '''
+import os, pathlib
+
+def test_loses_twice():
+    # fails on its first two runs, as click's pager tests did beside another verification
+    marker = pathlib.Path(os.environ["FLAKY_MARKER"])
+    runs = int(marker.read_text()) if marker.exists() else 0
+    marker.write_text(str(runs + 1))
+    assert runs >= 2, "too slow under load"
+
+def test_broken():
+    assert 1 == 2, "a real break"
+'''
+
+
+def test_a_test_the_era_set_passed_runs_a_third_time_and_only_a_real_break_stays(tmp_path, monkeypatch):
+    from flask_lts_tools.verify._classify import BREAK
+    from flask_lts_tools.verify.stages.upstream import _rerun_after_baseline, _still_failing
+
+    ctx, directory = suite_in_a_venv(tmp_path, "test_twice.py", TWICE_SUITE)
+    monkeypatch.setenv("FLAKY_MARKER", str(tmp_path / "marker"))
+    (tmp_path / "marker").write_text("1")  # the run and the rerun alone: one more loss to come
+    out, failures, counts, _ = run_pytest(ctx, directory, "second", [])
+    assert counts["failures"] == 2
+    run = PackageRun("1.0", tests=2, failed=2, passed=0, status="fail")
+    run.again = lambda tests: _still_failing(ctx, directory, Suite("demo"), [], tests, "third", run)
+    kept = [Problem(p.message, test=node_id(directory, *p.test.rpartition("::")[::2]), kind=BREAK) for p in failures]
+
+    left = _rerun_after_baseline(run, kept)
+
+    assert [p.test for p in left] == ["tests/test_twice.py::test_broken"]
+    assert run.flaky == ["tests/test_twice.py::test_loses_twice"] and run.status == "fail"
+    assert [n["rule"] for n in run.not_counted] == ["passed on a third run (the era set passed it)"]
+    assert (run.passed, run.failed) == (1, 1)
