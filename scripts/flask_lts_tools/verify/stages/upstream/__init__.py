@@ -193,6 +193,7 @@ def run_suite(
     plugins = _suite_plugins(run, suite)
     out, failures, counts, warnings = run_pytest(
         ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout, own=suite.package, plugins=plugins,
+        targets=list(suite.targets) or None,
     )  # fmt: skip
     if counts.get("plugins_not_loaded"):
         run.notes.append(f"pytest plugins of the environment not loaded for this suite: {', '.join(counts['plugins_not_loaded'])}")

@@ -92,7 +92,7 @@ def failing_in_era(
         narrowed = suite
     else:
         modules = tuple(sorted({module_of(t) for t in tests}))
-        narrowed = dataclasses.replace(suite, run=modules, subset="the modules of the tests being judged (baseline)")
+        narrowed = dataclasses.replace(suite, targets=modules)
     try:
         run, problems, _ = run_suite(era_ctx, narrowed, catalogue, known, sdist_file)
     except FlaskLTSError as exc:

@@ -37,6 +37,10 @@ class Suite:
     skip_versions: str | None = None  # only these versions are not run (default: all)
     missing_tests_ok: str | None = None  # versions whose sdist is known to ship no tests
     note: str = ""
+    # not a catalogue key: the test modules pytest is given, every file of the suite still
+    # copied (the baseline runs the failing tests' modules; `run` would leave out their helpers,
+    # Flask-CORS's tests/base_test.py, which looks like a test module)
+    targets: tuple[str, ...] = ()
 
     def skips(self, version: str) -> bool:
         return bool(self.skip) and SpecifierSet(self.skip_versions or "").contains(version, prereleases=True)
