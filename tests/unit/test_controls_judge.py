@@ -83,3 +83,35 @@ def test_a_control_without_report_is_listed_as_not_run_and_left_out_of_the_figur
     t = totals(results)
     assert (t["broken"], t["working"], t["passed"], t["not_run"]) == (0, 1, 1, 1)
     assert "Not run (no report): 1." in summary_markdown(results, "install", 1, 2)
+
+
+def test_a_working_twin_failing_only_on_its_documented_break_is_told_apart_from_a_false_alarm():
+    from flask_lts_tools.controls import AlsoBreaks
+
+    twin = control("pass", match="")
+    twin.also_breaks = [AlsoBreaks("upstream", "Flask 1.1.3 capped Werkzeug below 2.0", ("Flask 1.1.3 CHANGES",), package="flask")]
+    documented = report(("install", "pass", ""), ("upstream", "fail", "RuntimeError: Working outside of request context."))
+    documented["stages"][1]["problems"][0]["package"] = "flask"
+    r = judge(twin, documented)
+    assert r["outcome"] == "documented break" and r["documented"][0]["sources"] == ["Flask 1.1.3 CHANGES"]
+    t = totals([r])
+    assert (t["working"], t["passed"], t["false_alarms"], t["documented"]) == (1, 0, 0, 1)
+    assert "only on a documented break they do not fix: 1" in summary_markdown([r], "all", 1, 1)
+
+    # one problem the entry does not explain (another package's suite, or another stage): a false alarm
+    other = report(("install", "pass", ""), ("upstream", "fail", "AssertionError"))
+    other["stages"][1]["problems"] = [{"message": "RuntimeError", "package": "flask"}, {"message": "AssertionError", "package": "werkzeug"}]
+    assert judge(twin, other)["outcome"] == "false alarm"
+    elsewhere = report(("install", "pass", ""), ("apps", "fail", "RuntimeError"))
+    elsewhere["stages"][1]["problems"][0]["package"] = "flask"
+    assert judge(twin, elsewhere)["outcome"] == "false alarm"
+
+
+def test_a_documented_break_needs_its_reason_and_sources(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[control]]\nslug = "a"\nfile = "a.txt"\npython = "3.11"\nexpect = "pass"\n'
+        '[[control.also_breaks]]\nstage = "upstream"\npackage = "flask"\nreason = "capped"\n'
+    )
+    with pytest.raises(ConstraintsError, match="bad.toml: control a: each also_breaks needs"):
+        load_controls([bad])
