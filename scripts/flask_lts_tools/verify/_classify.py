@@ -254,9 +254,6 @@ def classify(
     tb = parse(text)
     exception_line = f"{tb.exception}: {tb.text}" if tb.exception else tb.text
     everything = "\n".join(tb.e_lines) or text
-    # A Warning raised as an exception: the test (or its config) made warnings errors.
-    if tb.exception.endswith("Warning"):
-        return Verdict(HARNESS, "warning-as-error")
     for name, pattern in _ENVIRONMENT_PATTERNS:
         if pattern.search(everything):
             return Verdict(ENVIRONMENT, name)
