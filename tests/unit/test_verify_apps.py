@@ -40,11 +40,14 @@ def test_a_requires_list_that_does_not_parse_names_the_file_and_line(tmp_path: P
         select_apps([tmp_path], {"flask": "3.0.3"})
 
 
-def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence():
+def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence(tmp_path):
     # The real compat apps. The set of the Flask-Session 0.5 / Flask 2.3 fix (the twin of the
     # control whose break only an app written for it caught) has its session app: the 0.4 app
     # reads cookies the way every Werkzeug allows. Flask-Marshmallow 0.10.1 with marshmallow 2
-    # (the releases of 2019-07-31) has none: every marshmallow app is written to marshmallow 3.
+    # (the releases of 2019-07-31) was a gap, every ORM app being written to marshmallow 3; the
+    # marshmallow 2 app without an ORM closes it.
+    import shutil
+
     from flask_lts_tools._layout import COMPAT_APPS
     from flask_lts_tools.verify.stages.apps import app_gaps
 
@@ -52,8 +55,15 @@ def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence():
                  "flask-marshmallow": "0.10.1", "marshmallow-sqlalchemy": "0.17.0", "marshmallow": "2.19.5",
                  "flask-sqlalchemy": "2.4.0", "sqlalchemy": "1.3.6"}  # fmt: skip
     chosen, _ = select_apps([COMPAT_APPS], installed)
-    assert sorted(p.name for p in chosen) == ["test_flask_core.py", "test_login.py", "test_session_0_4.py", "test_sqlalchemy_2.py"]
-    gaps = app_gaps([COMPAT_APPS], chosen, installed)
+    assert sorted(p.name for p in chosen) == [
+        "test_flask_core.py", "test_login.py", "test_marshmallow_core_mm2.py", "test_session_0_4.py", "test_sqlalchemy_2.py",
+    ]  # fmt: skip
+    assert app_gaps([COMPAT_APPS], chosen, installed) == []
+    # the same apps without the marshmallow 2 one: the gap the report showed before it
+    older = tmp_path / "apps"
+    shutil.copytree(COMPAT_APPS, older, ignore=shutil.ignore_patterns("test_marshmallow_core_mm2.py", "__pycache__"))
+    chosen, _ = select_apps([older], installed)
+    gaps = app_gaps([older], chosen, installed)
     assert len(gaps) == 1 and gaps[0].startswith("flask-marshmallow 0.10.1: no app for this release ("), gaps
     assert "test_marshmallow_0_11.py needs flask-marshmallow<0.12" in gaps[0]
     # a package no app is about (cachelib, marshmallow) is not a gap; a covered one (flask-login)
