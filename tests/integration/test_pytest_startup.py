@@ -76,3 +76,29 @@ def test_a_plugin_named_as_a_builtin_is_left_to_pytest_as_autoload_leaves_it(tmp
     directory = _suite(tmp_path, {"tests/test_a.py": "def test_a():\n    assert True\n"})
     out, failures, counts, _ = run_pytest(ctx, directory, "cache", ["-p", "cacheprovider"], plugins=[])
     assert out.returncode == 0 and counts["tests"] == 1, out.tail(12)
+
+
+_MAIN_MODULE_TEST = '''
+import importlib.util, os, sys
+
+def test_the_main_module_is_not_the_verifiers():
+    # Flask 1.1's _find_package_path("__main__"): a spec found for __main__ names the folder
+    # of the instance path (`Flask("__main__")`); none found, the working directory.
+    try:
+        spec = importlib.util.find_spec("__main__")
+    except ValueError:
+        spec = None
+    assert spec is None, spec.origin
+    assert sys.argv[0] == "pytest"
+    assert os.getcwd() in sys.path
+'''
+
+
+@pytest.mark.parametrize("python,tools", [("3.8", ["pytest==5.2.1"]), ("3.12", ["pytest==8.3.3"])])
+def test_pytest_starts_as_its_console_script_with_the_suite_first_on_sys_path(tmp_path, python, tools):
+    # Under `python -m pytest` the main module was pytest's own, inside the test tools' folder:
+    # Flask 1.1.1's test_main_module_paths found the instance path there, in every set.
+    ctx = _ctx(tmp_path, python, tools)
+    directory = _suite(tmp_path, {"tests/test_main.py": _MAIN_MODULE_TEST})
+    out, failures, counts, _ = run_pytest(ctx, directory, "main", plugins=[])
+    assert out.returncode == 0 and counts["tests"] == 1 and not failures, out.tail(20)
