@@ -31,6 +31,9 @@ class Pin:
     marker: Marker | None = None
     hashes: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
+    # `name[extra]==version` in a requirements file (pip-compile keeps what was asked for):
+    # what installs with it; never written into constraints, where pip rejects extras
+    extras: tuple[str, ...] = ()
 
     def applies(self, environment: Mapping[str, str]) -> bool:
         return self.marker is None or self.marker.evaluate(dict(environment))
@@ -72,8 +75,10 @@ def index_urls(text: str) -> list[str]:
     return [m.group(1) for line in text.splitlines() if (m := _INDEX_LINE.fullmatch(line.strip()))]
 
 
-def parse_pins(text: str, source: str = "<text>") -> list[Pin]:
-    """Parse pip-compile / pip-freeze / constraints text; every line must pin with ==."""
+def parse_pins(text: str, source: str = "<text>", extras: bool = False) -> list[Pin]:
+    """Parse pip-compile / pip-freeze / constraints text; every line must pin with ==.
+    `extras`: a requirements file's `name[extra]==version` is read (Pin.extras) rather than
+    refused, as constraints refuse it."""
     pins: list[Pin] = []
     last: Pin | None = None
     in_via = False
@@ -115,7 +120,7 @@ def parse_pins(text: str, source: str = "<text>") -> list[Pin]:
             raise ConstraintsError(
                 f"{source}:{number}: {req_text!r} is not pinned; every line must be name==version"
             )
-        if req.extras:
+        if req.extras and not extras:
             raise ConstraintsError(
                 f"{source}:{number}: {req_text!r} carries extras, which pip rejects in constraints; drop [...]"
             )
@@ -123,13 +128,14 @@ def parse_pins(text: str, source: str = "<text>") -> list[Pin]:
             Version(specs[0].version)
         except InvalidVersion:
             raise ConstraintsError(f"{source}:{number}: {specs[0].version!r} is not a valid version") from None
-        last = Pin(canonicalize_name(req.name), specs[0].version, req.marker, hashes)
+        last = Pin(canonicalize_name(req.name), specs[0].version, req.marker, hashes, extras=tuple(sorted(req.extras)))
         pins.append(last)
     return pins
 
 
-def read_pins(path: str | Path) -> list[Pin]:
-    """Read a constraints, requirements or `pip freeze` file of pinned lines."""
+def read_pins(path: str | Path, extras: bool = False) -> list[Pin]:
+    """Read a constraints, requirements or `pip freeze` file of pinned lines (`extras`: as
+    parse_pins)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -137,7 +143,7 @@ def read_pins(path: str | Path) -> list[Pin]:
         raise ConstraintsError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise ConstraintsError(f"{path}: not a text file (expected UTF-8 name==version lines)") from None
-    return parse_pins(text, str(path))
+    return parse_pins(text, str(path), extras)
 
 
 def pins_for(pins: Sequence[Pin], python: str, platform: str = "linux", machine: str = "x86_64") -> dict[NormalizedName, Pin]:

@@ -83,6 +83,24 @@ def test_set_that_cannot_install_fails_at_install_and_skips_the_rest(tmp_path):
     assert [s["status"] for s in data["stages"][1:]] == ["skip", "skip"]
 
 
+def test_a_requirements_file_with_extras_installs_them_and_is_judged_like_any_set(tmp_path):
+    # pip-compile keeps the extras asked for (`flask[dotenv]==3.0.3`); pip refuses them in a
+    # constraints file, so the set is given to pip as requirements with them and as
+    # constraints without them: the extra's own pin (python-dotenv) must then be installed.
+    pins = tmp_path / "requirements.txt"
+    pins.write_text(SMALL.replace("flask==3.0.3", "flask[dotenv]==3.0.3  # via -r requirements.in") + "python-dotenv==1.0.1\n")
+    proc = verify(tmp_path, "--constraints", str(pins), "--python", "3.12", "--stages", "install,pip-check")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    install = stage(report(tmp_path, "requirements", "3.12"), "install")
+    assert install["status"] == "pass" and "flask[dotenv]" in install["details"]["packages"]
+    assert install["details"]["installed"]["python-dotenv"] == "1.0.1"
+    # without the extra's pin, pip installs python-dotenv anyway and the set is not fully pinned
+    pins.write_text(pins.read_text().replace("python-dotenv==1.0.1\n", ""))
+    proc = verify(tmp_path, "--constraints", str(pins), "--python", "3.12", "--stages", "install")
+    install = stage(report(tmp_path, "requirements", "3.12"), "install")
+    assert proc.returncode == 1 and install["problems"][0]["package"] == "python-dotenv", install["problems"]
+
+
 def test_a_crashing_stage_keeps_the_other_results(tmp_path):
     pins = tmp_path / "small.txt"
     pins.write_text(SMALL)

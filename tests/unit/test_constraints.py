@@ -62,6 +62,15 @@ def test_unpinned_or_malformed_lines_are_rejected_with_file_and_line(line, fragm
     assert fragment in str(info.value)
 
 
+def test_a_requirements_file_may_carry_extras_where_asked():
+    text = "flask[dotenv,async]==3.0.3 ; python_version >= '3.8'\nclick==8.1.8\n"
+    pins = parse_pins(text, "requirements.txt", extras=True)
+    assert pins[0].extras == ("async", "dotenv") and pins[1].extras == ()
+    assert pins[0].requirement() == 'flask==3.0.3 ; python_version >= "3.8"'  # constraints never carry them
+    with pytest.raises(ConstraintsError, match="requirements.txt:1: .* carries extras"):
+        parse_pins(text, "requirements.txt")
+
+
 def test_merge_same_everywhere_has_no_marker():
     merged = merge([res(p, flask="3.0.3") for p in PYTHONS])
     assert [p.requirement() for p in merged] == ["flask==3.0.3"]

@@ -108,11 +108,19 @@ class PinnedSet:
         a pinned set installs every line that applies on this Python."""
         if self.channel is not None:
             return list(self.channel.top_packages())
-        return sorted(self.for_python(python))
+        return [f"{name}[{','.join(pin.extras)}]" if pin.extras else name for name, pin in sorted(self.for_python(python).items())]
+
+    @property
+    def has_extras(self) -> bool:
+        """A requirements file's `name[extra]==version` lines: pip takes them as requirements,
+        never in a constraints file (verify/_run.py writes it a copy without them)."""
+        return any(p.extras for p in self.pins)
 
 
 def load_set(path: Path, channel: Channel | None = None, name: str | None = None) -> PinnedSet:
-    pins = read_pins(path)
+    # a user's set may be a requirements file with extras (pip-compile keeps them); a channel's
+    # constraints never carry any
+    pins = read_pins(path, extras=channel is None)
     if not pins:
         raise ConstraintsError(f"{path}: no name==version lines; nothing to verify")
     return PinnedSet(name or (channel.name if channel else path.stem), path, pins, channel)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import shutil
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from .. import venvs
 from .._exceptions import EnvironmentCreationError
+from .._files import atomic_write
 from ..pythons import Interpreter
 from ._context import Context, Log, Options
 from ._model import PinnedSet, Problem, StageResult, VerifyResult
@@ -26,6 +29,19 @@ def report_source(path: Path) -> str:
         return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return Path(path).name
+
+
+_EXTRAS = re.compile(r"^(\s*[A-Za-z0-9][A-Za-z0-9._-]*)\s*\[[^\]]*\]", re.MULTILINE)
+
+
+def _without_extras(pinned: PinnedSet, workdir: Path) -> Path:
+    """The set's file as pip's constraints take it: each line as written (markers, hashes,
+    comments) but for its `[extras]`, which go with the requirements that install them
+    (PinnedSet.packages_to_install)."""
+    path = workdir / "constraints.txt"
+    text = _EXTRAS.sub(r"\1", pinned.path.read_text(encoding="utf-8"))
+    atomic_write(path, f"# {report_source(pinned.path)} without its extras (pip rejects extras in constraints)\n{text}")
+    return path
 
 
 def verify(pinned: PinnedSet, interpreter: Interpreter, options: Options, log: Log = print) -> VerifyResult:
@@ -50,6 +66,8 @@ def verify(pinned: PinnedSet, interpreter: Interpreter, options: Options, log: L
     except EnvironmentCreationError as exc:
         result.stages.append(StageResult(first, "error", problems=[Problem(str(exc))]))
         return result
+    if pinned.has_extras and pinned.install_from is None:
+        pinned = replace(pinned, install_from=_without_extras(pinned, workdir))
     ctx = Context(pinned, python, env, workdir, options, log)
     for stage in stages:
         if options.stages and stage.name not in options.stages and not stage.always:
