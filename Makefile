@@ -9,8 +9,9 @@ TOOLS := $(BIN)/flask-lts-tools
 STAMP := $(VENV)/.installed
 CHANNEL ?=
 # pytest arguments, e.g. make test PYTEST_ARGS="-m 'not integration'"; the suite runs
-# on every core (pytest-xdist): most of its time is spent in pip and subprocesses.
-PYTEST_ARGS ?= -n auto
+# on every core (pytest-xdist): most of its time is spent in pip and subprocesses. The
+# 25 slowest tests are listed at the end: where the CI run's time goes.
+PYTEST_ARGS ?= -n auto --durations=25
 
 # verify: CHANNEL=2024 (every claimed Python) or CONSTRAINTS=file PYTHON=3.11;
 # PYTHON=3.12 narrows; STAGES=install,imports narrows; STRICT=1 fails on warnings.
