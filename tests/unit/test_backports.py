@@ -289,8 +289,8 @@ def test_the_gate_runs_a_suite_the_catalogue_does_not_list_with_its_defaults():
     runs the sdist's tests/ with discovered requirements instead of failing on the lookup."""
     catalogue = load_catalogue()
     assert "marshmallow" not in catalogue.suites
-    assert suite_of(catalogue, "marshmallow") == Suite("marshmallow")
-    assert suite_of(catalogue, "click") is catalogue.suites["click"]
+    assert suite_of(catalogue, "marshmallow", "3.21.0") == Suite("marshmallow")
+    assert suite_of(catalogue, "click", "8.1.7") is catalogue.suites["click"]
 
 
 def _wheel(name: str, version: str) -> bytes:

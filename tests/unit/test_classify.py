@@ -177,3 +177,38 @@ def test_the_cache_plugin_is_off_unless_the_suite_asks_for_it():
     assert cache_args([]) == ["-p", "no:cacheprovider"]
     assert cache_args(["-x", "-p", "cacheprovider"]) == []  # Werkzeug's catalogue entry: not both
 
+
+
+def test_a_failure_without_a_traceback_is_named_by_its_first_line():
+    """Alembic 1.4.3's own plugin (written for pytest 5) under pytest 6.1.1, Python 3.9, run
+    2026-12-01: every module's collection failed with this text and no traceback; the report
+    said only "collection failure: See https://docs.pytest.org/...", its last line."""
+    from flask_lts_tools.verify._pytest import _failure_text
+
+    body = (
+        "Direct construction of Class has been deprecated, please use Class.from_parent.\n"
+        "See https://docs.pytest.org/en/stable/deprecations.html#node-construction-changed-to-node-from-parent for more details."
+    )
+    first = _failure_text("collection failure", body).splitlines()[0]
+    assert first == "collection failure: Direct construction of Class has been deprecated, please use Class.from_parent."
+
+
+def test_a_suite_that_stops_before_its_tests_is_named_by_its_exception():
+    """Alembic 1.4.2's plugin loaded by name (-p alembic.testing.plugin.pytestplugin) with
+    SQLAlchemy 1.3.18, Python 3.8, run 2026-12-01: pytest exited 1 with this traceback, and the
+    problem's first line was "pytest exited 1:" with nothing after it."""
+    from flask_lts_tools.verify._pytest import exit_cause
+
+    tail = (
+        '  File ".cache/testtools/py3.8.18/709f06fa49a67bb8/_pytest/config/__init__.py", line 613, in import_plugin\n'
+        "    __import__(importspec)\n"
+        '  File "site-packages/alembic/testing/__init__.py", line 23, in <module>\n'
+        "    from .fixtures import TestBase  # noqa\n"
+        '  File "site-packages/sqlalchemy/testing/config.py", line 89, in fixture\n'
+        "    return _fixture_functions.fixture(*arg, **kw)\n"
+        "AttributeError: 'NoneType' object has no attribute 'fixture'\n"
+    )
+    assert exit_cause(tail) == "AttributeError: 'NoneType' object has no attribute 'fixture'"
+    assert exit_cause("ERROR: usage: pytest [options] [file_or_dir]\nERROR: file or directory not found: tests\n\n") == "ERROR: file or directory not found: tests"
+    assert exit_cause("INTERNALERROR> Traceback\nINTERNALERROR> NotImplementedError: is_package\n") == "INTERNALERROR> NotImplementedError: is_package"
+    assert exit_cause("") == "no output"

@@ -348,11 +348,50 @@ def test_node_ids_from_junit_classnames(tmp_path: Path):
         ({"sqlalchemy": {"run": ["test/orm/test_query.py"]}}, "must say why in `subset`"),
         ({"flask": {"missing-tests-ok": "0.16"}}, "not a version specifier"),
         ({"flask": {"skip-versions": "<4"}}, "needs the reason"),
+        ({"alembic": {"when": [{"versions": "<1.5", "pytest-args": ["-p", "x"]}]}}, r"\[\[when\]\] #1: missing why"),
+        ({"alembic": {"when": [{"why": "w", "pytest-args": ["-p", "x"]}]}}, "missing versions"),
+        ({"alembic": {"when": [{"versions": "1.5", "why": "w", "pytest-args": []}]}}, "not a version specifier"),
+        ({"alembic": {"when": [{"versions": "<1.5", "why": "w"}]}}, "changes nothing"),
+        ({"alembic": {"when": [{"versions": "<1.5", "why": "w", "runs": ["x"]}]}}, "unknown key"),
+        ({"alembic": {"when": {"versions": "<1.5"}}}, "expected"),
     ],
 )
 def test_catalogue_mistakes_are_named(suites, message):
     with pytest.raises(UpstreamError, match=message):
         parse_catalogue({"suites": suites}, "upstream.toml")
+
+
+def test_older_releases_run_their_suite_their_way():
+    """[[suites.<name>.when]]: the first table whose versions hold the release replaces the
+    keys it names; the entry's other keys stay; releases outside every table get the entry."""
+    data = {"suites": {"alembic": {
+        "exclude": ["tests/conftest.py"], "subset": "all on SQLite", "pytest-args": ["-p", "new"],
+        "when": [
+            {"versions": "<1.0", "why": "older still", "pytest-args": ["-p", "oldest"]},
+            {"versions": "<1.5", "why": "vendored plugin", "pytest-args": ["-p", "old"]},
+        ],
+    }}}  # fmt: skip
+    catalogue = parse_catalogue(data)
+    assert catalogue.suite_for("alembic", "1.13.1").pytest_args == ("-p", "new")
+    assert catalogue.suite_for("alembic", "1.4.3").pytest_args == ("-p", "old")
+    assert catalogue.suite_for("alembic", "1.4.3").exclude == ("tests/conftest.py",)
+    assert catalogue.suite_for("alembic", "0.9.10").pytest_args == ("-p", "oldest")
+    assert catalogue.suite_for("alembic", "1.5.0+lts2024.1").pytest_args == ("-p", "new")
+    assert catalogue.suite_for("flask", "3.0.3") is None
+    assert catalogue.suites["alembic"].pytest_args == ("-p", "new")
+
+
+def test_the_shipped_alembic_entry_loads_the_plugin_its_release_has():
+    """Alembic up to 1.4.x runs as its sdist does (its conftest bootstraps its own plugin
+    files); from 1.5.0 the installed SQLAlchemy plugin, without the conftest."""
+    catalogue = load_catalogue(CATALOGUE)
+    old = catalogue.suite_for("alembic", "1.4.3")
+    assert old.pytest_args == () and "tests/conftest.py" not in old.exclude
+    assert "alembic/testing/plugin/pytestplugin.py" in old.files
+    assert catalogue.suite_for("alembic", "1.4.2").files == old.files
+    assert "pytest<6" in old.extra_requirements and "pytest<6" not in catalogue.suite_for("alembic", "1.4.2").extra_requirements
+    assert catalogue.suite_for("alembic", "1.5.0").pytest_args == ("-p", "sqlalchemy.testing.plugin.pytestplugin")
+    assert "tests/conftest.py" in catalogue.suite_for("alembic", "1.5.0").exclude
 
 
 def test_the_shipped_catalogue_covers_flask_and_the_core_extensions():

@@ -93,11 +93,11 @@ def _regression(ctx: Context, directory: Path, tests: list[str], label: str, ver
     return run
 
 
-def suite_of(catalogue: Catalogue, package: str) -> Suite:
+def suite_of(catalogue: Catalogue, package: str, version: str) -> Suite:
     """How the gate runs a package's own suite: its entry in resources/upstream.toml, or the
     catalogue's defaults (the sdist's tests/, test requirements discovered) for a package
     `make verify` has no entry for (marshmallow), as the canaries do."""
-    return catalogue.suites.get(package) or Suite(package)
+    return catalogue.suite_for(package, version) or Suite(package)
 
 
 def gate(
@@ -139,7 +139,7 @@ def _gate(
     options = Options(workdir=workdir, known_failures=layout.known_failure_files(channel.name), sdist_cache=sdist_cache, index_urls=urls)
     ctx = Context(pinned, interpreter.version, env, workdir, options, log, installed)
     catalogue = load_catalogue()
-    suite = suite_of(catalogue, built.package)
+    suite = suite_of(catalogue, built.package, built.version)
     suite = dataclasses.replace(suite, pytest_args=[*suite.pytest_args, *PLUGIN])
     try:
         frozen = fetch_sdist(built.package, built.release, sdist_cache.resolve())

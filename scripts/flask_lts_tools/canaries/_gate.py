@@ -158,7 +158,7 @@ def judge_upstream(
         if package not in new:
             blocking.append(f"{package}: not in the candidate on Python {python}")
             continue
-        suite = catalogue.suites.get(package) or Suite(package)
+        suite = catalogue.suite_for(package, new[package].version) or Suite(package)
         as_canary = Canary(f"upstream-{package}", package, {}, (), "the channel's own package (its suite, the upstream stage)", suite)
         baseline = {**now, package: new[package]}
         failing = _failing_under(as_canary, new[package].version, baseline, f"{channel.name}-upstream-baseline", channel, tests, interpreter, options, catalogue, log)

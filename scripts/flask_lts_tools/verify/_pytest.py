@@ -223,6 +223,38 @@ def split_counted(problems: Sequence[Problem], strict: bool) -> tuple[list[Probl
     return counted, [p for p in problems if p not in counted]
 
 
+_EXCEPTION_LINE = re.compile(r"^(?:E\s+)?(?:[\w.]+\.)?[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Failed|Warning)\b(?::|$)")
+
+
+def _block_start(lines: Sequence[str]) -> str:
+    """The cause in a failure's text: the first line of the last block of pytest's `E` lines
+    (the exception, then its message's further lines, or an assertion and its diff); with no
+    `E` lines, a Python traceback's exception line, or else the text's own first line (a
+    failure pytest reports without a traceback, pytest 6's "Direct construction of Class has
+    been deprecated" of a plugin written for pytest 5)."""
+    e_lines = [i for i, l in enumerate(lines) if l.startswith("E ")]
+    if e_lines:
+        start = e_lines[-1]
+        while start - 1 in e_lines:
+            start -= 1
+        return lines[start].strip()[1:].strip()
+    if not lines:
+        return ""
+    if any(l.lstrip().startswith('File "') for l in lines):
+        return next((l.strip() for l in reversed(lines) if _EXCEPTION_LINE.match(l.strip())), lines[-1].strip())
+    return lines[0].strip()
+
+
+def exit_cause(output: str) -> str:
+    """Why pytest ended without a test to blame, from the end of its output: the last line
+    naming an exception (a plugin that fails to import), else pytest's own `ERROR:` line
+    (a usage error, a path not found), else the last line; for a problem's first line."""
+    lines = [l.strip() for l in output.splitlines() if l.strip()]
+    found = next((l for l in reversed(lines) if _EXCEPTION_LINE.match(l) or l.startswith("INTERNALERROR> ") and _EXCEPTION_LINE.match(l[15:])), None)
+    found = found or next((l for l in reversed(lines) if l.startswith("ERROR:")), None)
+    return found or (lines[-1] if lines else "no output")
+
+
 def _failure_text(message: str, body: str) -> str:
     """junit's message, and when it says no more than "collection failure" (or nothing),
     the cause from the traceback: the exception and where it was raised (an ImportError
@@ -231,7 +263,7 @@ def _failure_text(message: str, body: str) -> str:
     if message and message.lower() not in ("collection failure", "failed", "error"):
         return message
     lines = [l for l in body.splitlines() if l.strip() and l.strip() not in ("Traceback:", "Traceback (most recent call last):")]
-    cause = next((l.strip()[1:].strip() for l in reversed(lines) if l.startswith("E ")), lines[-1].strip() if lines else "")
+    cause = _block_start(lines)
     raised = parse(body).raised_in
     if raised is not None:
         where = raised.path.split("site-packages/")[-1] if raised.module else raised.path

@@ -16,7 +16,7 @@ from ... import testtools
 from ..._exceptions import FlaskLTSError, TestToolsError
 from .._context import Context
 from .._model import Problem, StageResult
-from .._pytest import install_test_tools, run_pytest, split_counted, stopped_internally
+from .._pytest import exit_cause, install_test_tools, run_pytest, split_counted, stopped_internally
 from . import register
 
 
@@ -104,7 +104,7 @@ def stage_apps(ctx: Context) -> StageResult:
     if out.returncode is None:
         problems.append(Problem("pytest timed out: " + out.tail(5)))
     elif not problems and not not_counted and out.returncode not in (0,):
-        problems.append(Problem(f"pytest exited {out.returncode}:\n" + out.tail()))
+        problems.append(Problem(f"pytest exited {out.returncode}: {exit_cause(out.tail())}\n" + out.tail()))
     result = StageResult(
         "apps", "fail" if problems else "pass", problems=problems, warnings=warnings,
         # pytest's count of skipped tests is `skipped_tests`: `skipped` lists the apps left out, and why

@@ -31,7 +31,7 @@ from ...._files import atomic_write
 from ..._context import Context
 from ..._model import Problem, StageResult, WarningRecord
 from ..._classify import BREAK, SPURIOUS, same_cause
-from ..._pytest import JUNIT_INTERNAL, install_test_tools, internal_cause, run_pytest, split_counted, stopped_internally
+from ..._pytest import JUNIT_INTERNAL, install_test_tools, exit_cause, internal_cause, run_pytest, split_counted, stopped_internally
 from ..._warnings import merge_warnings
 from .. import register
 from .baseline import RULE as BASELINE_RULE, failing_in_era
@@ -251,7 +251,7 @@ def run_suite(
         problems.append(Problem(f"pytest timed out after {suite.timeout:.0f}s:\n" + out.tail(10), package=suite.package))
     elif not problems and out.returncode != 0 and not run.flaky and not run.sdist_filters and not run.not_counted:
         what = "collected no tests" if out.returncode == 5 else f"exited {out.returncode}"
-        problems.append(Problem(f"pytest {what}:\n" + out.tail(), package=suite.package))
+        problems.append(Problem(f"pytest {what}: {exit_cause(out.tail())}\n" + out.tail(), package=suite.package))
     if problems:
         run.status = "fail"
         if unresolved:  # optional imports are common; they matter only when something failed
@@ -380,7 +380,8 @@ def run_upstream(ctx: Context) -> StageResult:
         known = load_known_failures(ctx.options.known_failures)
     except UpstreamError as exc:
         return StageResult("upstream", "error", problems=[Problem(str(exc))])
-    suites = [s for name, s in sorted(catalogue.suites.items()) if name in ctx.installed]
+    found = (catalogue.suite_for(name, ctx.installed[name]) for name in sorted(catalogue.suites) if name in ctx.installed)
+    suites = [s for s in found if s is not None]
     if ctx.options.suites:
         wanted = {canonicalize_name(n) for n in ctx.options.suites}
         suites = [s for s in suites if canonicalize_name(s.package) in wanted]

@@ -98,7 +98,8 @@ def failing_in_era(
     except FlaskLTSError as exc:
         return None, f"the suite does not run with the era set: {exc}"
     if not run.tests:
-        return None, "no test ran with the era set: " + "; ".join(run.notes)
+        why = [*run.notes, *(p.message.strip().splitlines()[0] for p in problems if p.message.strip())]
+        return None, "no test ran with the era set: " + ("; ".join(why) or f"pytest ran none ({run.status})")
     failing = {n["test"]: n.get("cause", "") for n in run.not_counted if n["kind"] != SPURIOUS}
     failing.update({p.test: p.cause for p in problems if p.test})
     what = f"{suite.package} {version} with the package index of {cutoff.date().isoformat()}"

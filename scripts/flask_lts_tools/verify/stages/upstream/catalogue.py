@@ -48,7 +48,7 @@ class Suite:
 
 @dataclass(frozen=True)
 class Catalogue:
-    suites: dict[str, Suite]
+    suites: dict[str, Suite]  # how each suite runs today (the entry's own keys)
     requirement_files: tuple[str, ...]
     extras: tuple[str, ...]
     ignore_requirements: tuple[str, ...]
@@ -56,6 +56,16 @@ class Catalogue:
     tool_warnings: tuple[str, ...] = ()
     era_best_effort: tuple[str, ...] = ()
     import_requirements: Mapping[str, str] = field(default_factory=dict)  # import name -> requirement
+    # package -> ((versions, suite), ...): how older releases' suites run ([[suites.<name>.when]])
+    variants: Mapping[str, tuple[tuple[SpecifierSet, Suite], ...]] = field(default_factory=dict)
+
+    def suite_for(self, package: str, version: str) -> Suite | None:
+        """How the suite of this release runs: the first `when` table whose `versions` hold it,
+        else the entry itself; None for a package the catalogue has no entry for."""
+        for versions, suite in self.variants.get(package, ()):
+            if versions.contains(version, prereleases=True):
+                return suite
+        return self.suites.get(package)
 
 
 _SUITE_KEYS = {
@@ -104,11 +114,15 @@ def parse_suite(name: str, entry: Mapping, where: str, allowed: set[str] = _SUIT
 def parse_catalogue(data: Mapping, source: str = "upstream.toml") -> Catalogue:
     defaults = data.get("defaults", {})
     suites: dict[str, Suite] = {}
+    variants: dict[str, tuple[tuple[SpecifierSet, Suite], ...]] = {}
     for name, entry in data.get("suites", {}).items():
         where = f"{source} [suites.{name}]"
         if canonicalize_name(name) != name:
             raise UpstreamError(f"{where}: use the canonical name {canonicalize_name(name)!r}")
-        suites[name] = parse_suite(name, entry, where)
+        own = {k: v for k, v in entry.items() if k != "when"}
+        suites[name] = parse_suite(name, own, where)
+        if "when" in entry:
+            variants[name] = _variants(name, own, entry["when"], where)
     return Catalogue(
         suites,
         _strings(defaults.get("requirement-files", []), f"{source} [defaults] requirement-files"),
@@ -118,7 +132,32 @@ def parse_catalogue(data: Mapping, source: str = "upstream.toml") -> Catalogue:
         _strings(defaults.get("tool-warnings", []), f"{source} [defaults] tool-warnings"),
         _strings(defaults.get("era-best-effort", []), f"{source} [defaults] era-best-effort"),
         _import_requirements(defaults.get("import-requirements", {}), f"{source} [defaults] import-requirements"),
+        variants,
     )
+
+
+def _variants(name: str, own: Mapping, tables: object, where: str) -> tuple[tuple[SpecifierSet, Suite], ...]:
+    """[[suites.<name>.when]]: for the releases in `versions`, the entry with these keys
+    replaced, and `why` (required: what changed upstream, and when)."""
+    if not isinstance(tables, list) or not all(isinstance(t, Mapping) for t in tables):
+        raise UpstreamError(f"{where} when: expected [[suites.{name}.when]] tables")
+    found = []
+    for number, table in enumerate(tables, start=1):
+        here = f"{where} [[when]] #{number}"
+        missing = [k for k in ("versions", "why") if not isinstance(table.get(k), str) or not table.get(k)]
+        if missing:
+            raise UpstreamError(f"{here}: missing {' and '.join(missing)} (the releases it is for, and what changed upstream)")
+        try:
+            versions = SpecifierSet(table["versions"])
+        except InvalidSpecifier:
+            raise UpstreamError(f"{here} versions: {table['versions']!r} is not a version specifier") from None
+        if not str(versions):
+            raise UpstreamError(f"{here} versions: empty; the entry itself is for every release")
+        keys = {k: v for k, v in table.items() if k not in ("versions", "why")}
+        if not keys:
+            raise UpstreamError(f"{here}: changes nothing; name the keys that differ for {versions}")
+        found.append((versions, parse_suite(name, {**own, **keys}, here)))
+    return tuple(found)
 
 
 def _import_requirements(value: object, where: str) -> dict[str, str]:
