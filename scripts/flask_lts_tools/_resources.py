@@ -19,6 +19,7 @@ RESOURCES = Path(__file__).resolve().parent / "resources"
 PYTHON_LIFECYCLE = RESOURCES / "python_lifecycle.toml"  # CPython X.Y: released, end-of-life
 GROUPS = RESOURCES / "groups.toml"  # the catalogue of extension groups new-channel resolves
 UPSTREAM_CATALOGUE = RESOURCES / "upstream.toml"  # the packages' own suites: where, how, with what
+APPS_HARNESS = RESOURCES / "apps.toml"  # how the apps stage runs pytest for sets that need it
 IMPORT_PROBE = RESOURCES / "import_probe.py"  # run by the imports stage inside the target venv
 WARNINGS_PLUGIN_DIR = RESOURCES  # holds warnings_plugin.py, put on PYTHONPATH for pytest -p
 SITE_TEMPLATES = RESOURCES / "site"

@@ -32,3 +32,24 @@ def test_a_broken_pytest_plugin_fails_imports_and_leaves_the_apps_alone(tmp_path
     assert apps["status"] == "pass", apps["problems"][:3]
     assert "test_flask_core.py" in apps["details"]["apps"] and apps["details"]["tests"] >= 10
     assert apps["details"]["plugins_not_loaded"] == ["pytest-flask (pytest_flask.plugin)"]
+
+
+def test_apps_on_flask_1_0_run_without_assertion_rewriting(tmp_path: Path):
+    """Flask 1.0.2 asks the loader of the module that created the app whether it is a package;
+    pytest's assertion rewriter (5.0 on) has no is_package(), so every compat app failed at
+    setup, a harness artifact no real app meets (resources/apps.toml). With the rule the apps
+    run and pass, and the report says which rule applied."""
+    constraints = tmp_path / "flask-1.0.2-login-0.4.1.txt"
+    constraints.write_text(
+        "Flask==1.0.2\nWerkzeug==0.15.5\nJinja2==2.10.1\nitsdangerous==1.1.0\nclick==7.0\nMarkupSafe==1.1.1\nFlask-Login==0.4.1\n"
+    )
+    proc = run_tools(
+        "verify", "--constraints", str(constraints), "--python", "3.8", "--stages", "install,apps",
+        "--reports-dir", str(tmp_path / "reports"), "--work-dir", str(tmp_path / "work"), timeout=1200,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    report = json.loads((tmp_path / "reports" / constraints.stem / "py3.8.json").read_text())
+    apps = {s["name"]: s for s in report["stages"]}["apps"]
+    assert apps["status"] == "pass", apps["problems"][:3]
+    assert "test_login.py" in apps["details"]["apps"] and apps["details"]["tests"] >= 4
+    assert apps["details"]["harness"][0].startswith("--assert=plain (flask 1.0.2 <1.0.4)")
