@@ -4,8 +4,13 @@ The apps and each upstream suite need test tools (pytest of their era, plugins, 
 suite's helpers). They are resolved with uv under the set's constraints, and what the
 set's environment does not already have is installed once, byte-compiled, into
 `.cache/testtools/py<X.Y.Z>/<digest of the pins>/`. A `.pth` file in the environment
-puts that folder on `sys.path` *after* site-packages (so the set always wins) for the
-one suite that needs it; the next suite's overlay replaces it, so no plugin leaks
+puts that folder on `sys.path`, just before site-packages, for the one suite that needs
+it. The set still always wins: the folder holds no distribution the environment has, so
+the order decides only where two distributions ship the same module, and there it gives
+what one environment holding both gives (pytest 7.2 ships a `py.py` shim; pytest-xprocess
+needs the `py` library, whose package beats the shim in one site-packages, but lost to it
+from a folder after site-packages, so Werkzeug's suite did not start under a set pinning
+pytest 7.2.1); the next suite's overlay replaces it, so no plugin leaks
 from one suite into the next. The environment pip made is never modified, and warm
 runs reuse both the resolutions and the installed tool folders.
 """
@@ -30,6 +35,29 @@ from .toolenv import locked
 from .venvs import Environment, Outcome
 
 PTH_NAME = "_flask_lts_testtools.pth"
+_PTH_MARK = "# flask-lts test tools: "
+
+
+def _pth_text(site_packages: Path, folder: Path) -> str:
+    """The .pth lines that put `folder` on sys.path just before site-packages (site runs a
+    line that starts with `import`; the comment names the folder for overlay_folder)."""
+    return (
+        f"{_PTH_MARK}{folder}\n"
+        # one line, no names of its own: site execs it in a function, where a comprehension
+        # would not see them (a NameError there drops the line, and the tools with it); and
+        # once only, for site reads a venv's site-packages twice where lib64 links to lib
+        "import os, sys; %r in sys.path or sys.path.insert(([os.path.realpath(p) for p in sys.path] + [os.path.realpath(%r)]).index(os.path.realpath(%r)), %r)\n"
+        % (str(folder), str(site_packages), str(site_packages), str(folder))
+    )
+
+
+def overlay_folder(site_packages: Path) -> Path | None:
+    """The tools folder the environment's .pth points at, if any."""
+    pth = site_packages / PTH_NAME
+    if not pth.is_file():
+        return None
+    line = next((l for l in pth.read_text().splitlines() if l.startswith(_PTH_MARK)), None)
+    return Path(line[len(_PTH_MARK):].strip()) if line else None
 STAMP = ".flask-lts-testtools"
 
 
@@ -215,7 +243,8 @@ def overlay(env: Environment, requirements: Sequence[str], constraints: Path, ca
 
     folder = tools_folder(env, extra, cache, index_urls(constraints.read_text(encoding="utf-8")))
     if folder is not None:
-        (_site_packages(env) / PTH_NAME).write_text(str(folder) + "\n")
+        site = _site_packages(env)
+        (site / PTH_NAME).write_text(_pth_text(site, folder))
     return extra
 
 

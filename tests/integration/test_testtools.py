@@ -49,6 +49,33 @@ def test_overlay_beside_the_set(tmp_path):
     assert env.freeze() == before
 
 
+def test_a_tool_wins_over_a_module_another_distribution_of_the_set_ships(tmp_path):
+    """pytest 7.2 ships a `py.py` shim; pytest-xprocess 0.22 needs the `py` library. In one
+    site-packages the package beats the shim; with the tools' folder after site-packages the
+    shim won, and Werkzeug 2.2.3's suite did not start under a set pinning pytest 7.2.1
+    (`cannot import name 'std' from 'py'`). Just before site-packages, the tools' `py` is the
+    one imported, and every distribution of the set is still the set's; the .pth line runs
+    once even where site reads the environment's site-packages twice (lib64 -> lib)."""
+    env = create(tmp_path / "venv", require_interpreters(["3.10"])["3.10"])
+    pins = tmp_path / "set.txt"
+    pins.write_text(
+        "pytest==7.2.1\niniconfig==2.0.0\npluggy==1.0.0\npackaging==23.0\nattrs==22.2.0\n"
+        "exceptiongroup==1.1.0\ntomli==2.0.1\n"
+    )
+    installed = env.pip("install", "-c", str(pins), "pytest")
+    assert installed.ok, installed.tail()
+    assert "site-packages/py.py" in where(env, "py")["py"][1]  # the shim, before any tools
+    cache = tmp_path / "cache"
+    extra = testtools.overlay(env, ["pytest-xprocess==0.22.2"], pins, cache)
+    assert extra["py"] == "1.11.0" and "pytest" not in extra
+    found = where(env, "py", "pytest", "xprocess")
+    assert str(cache.resolve()) in found["py"][1] and found["py"][1].endswith("py/__init__.py")
+    assert found["pytest"][0] == "7.2.1" and "site-packages" in found["pytest"][1]
+    listed = subprocess.run([env.python, "-c", "import sys; print(sys.path)"], capture_output=True, text=True, timeout=60)
+    assert listed.stdout.count(str(cache.resolve())) == 1 and not listed.stderr, listed.stderr
+    testtools.remove(env)
+
+
 def test_tools_that_need_another_version_of_the_set_are_refused(tmp_path):
     env = create(tmp_path / "venv", require_interpreters(["3.11"])["3.11"])
     pins = tmp_path / "set.txt"

@@ -53,3 +53,28 @@ def test_apps_on_flask_1_0_run_without_assertion_rewriting(tmp_path: Path):
     assert apps["status"] == "pass", apps["problems"][:3]
     assert "test_login.py" in apps["details"]["apps"] and apps["details"]["tests"] >= 4
     assert apps["details"]["harness"][0].startswith("--assert=plain (flask 1.0.2 <1.0.4)")
+
+
+def test_a_set_that_pins_pytest_runs_the_suites_under_it(tmp_path: Path):
+    """A requirements file that pins pytest for the app's own tests (PowerDNS-Admin's, pytest
+    7.2.1): the set wins, so its pytest runs every suite, and the report says so. Before, each
+    suite asked for its era's pytest beside it, which never resolves under the set's pins (five
+    suites `error`), and Werkzeug's tools lost their `py` to pytest 7.2's shim."""
+    constraints = tmp_path / "flask-2.2-pytest-7.2.1.txt"
+    constraints.write_text(
+        "Flask==2.2.5\nWerkzeug==2.2.3\nJinja2==3.1.2\nitsdangerous==2.1.2\nclick==8.1.3\nMarkupSafe==2.1.2\n"
+        "pytest==7.2.1\niniconfig==2.0.0\npluggy==1.0.0\npackaging==23.0\nattrs==22.2.0\nexceptiongroup==1.1.0\ntomli==2.0.1\n"
+    )
+    proc = run_tools(
+        "verify", "--constraints", str(constraints), "--python", "3.10", "--stages", "install,upstream",
+        "--suites", "click,werkzeug", "--reports-dir", str(tmp_path / "reports"), "--work-dir", str(tmp_path / "work"),
+        timeout=1200,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    report = json.loads((tmp_path / "reports" / constraints.stem / "py3.10.json").read_text())
+    upstream = {s["name"]: s for s in report["stages"]}["upstream"]
+    assert upstream["status"] == "pass", [p["message"][:300] for p in upstream["problems"]]
+    for name in ("click", "werkzeug"):
+        package = upstream["details"]["packages"][name]
+        assert package["passed"] > 100 and not any(r.startswith("pytest==") for r in package["requirements"]), package
+        assert any("pytest 7.2.1 is the set's own pin" in n for n in package["notes"])

@@ -195,6 +195,10 @@ def test_apply_era_pins_only_unpinned_era_tools_and_always_brings_pytest():
     out, notes = apply_era(reqs, ["pytest", "pytest-*"], before, "3.12.1", lookup)
     assert out == ["pytest==8.1.1", "pytest-timeout==2.3.1", "cryptography", "pytest-xprocess==0.23.0"]
     assert notes == []
+    # a set that pins pytest itself (PowerDNS-Admin's requirements.txt, pytest 7.2.1): its pytest
+    # runs the suite, and an era pytest beside it could never resolve under the set's pins
+    out, _ = apply_era(reqs, ["pytest", "pytest-*"], before, "3.12.1", lookup, provided={"pytest": "7.2.1", "flask": "2.2.5"})
+    assert out == ["pytest-timeout==2.3.1", "cryptography", "pytest-xprocess==0.23.0"]
 
 
 def test_apply_era_leaves_a_tool_to_pip_when_its_era_has_nothing_for_this_python():

@@ -199,8 +199,7 @@ def pytest_plugins(ctx: Context) -> list[tuple[str, str, bool]]:
 def _installed_roots(ctx: Context) -> list[Path]:
     """Where the environment's installed code and the test tools beside it live."""
     roots = [*ctx.env.path.glob("lib/python*/site-packages"), ctx.env.path / "Lib" / "site-packages"]
-    for pth in [p for r in roots if r.is_dir() for p in r.glob(testtools.PTH_NAME)]:
-        roots += [Path(line.strip()) for line in pth.read_text().splitlines() if line.strip() and not line.startswith(("#", "import"))]
+    roots += [f for f in (testtools.overlay_folder(r) for r in roots if r.is_dir()) if f is not None]
     return [r for r in roots if r.is_dir()]
 
 

@@ -152,13 +152,17 @@ def run_suite(
     selected += [Requirement(f"{name}=={the_set[name]}") for name in run.from_set if name not in ctx.installed]
     run.requirements_source = declared.source + (" + catalogue" if extra else "")
     run.notes += declared.notes
+    if "pytest" in the_set:
+        # the set always wins (testtools.py): a requirements file that pins pytest for the
+        # app's own tests (PowerDNS-Admin's pytest 7.2.1) decides the pytest every suite runs under
+        run.notes.append(f"pytest {the_set['pytest']} is the set's own pin: the suite runs under it, not under the pytest of its era")
     attempts = [(*catalogue.era, *catalogue.era_best_effort), catalogue.era] if catalogue.era_best_effort else [catalogue.era]
 
     def install(requirements: list[Requirement]) -> tuple[Problem | None, list[str]]:
         for number, patterns in enumerate(attempts, start=1):
             cutoff = era_cutoff(sdist_file.uploaded, python_released(python_full))
             run.era = cutoff.date().isoformat() if cutoff else ""
-            run.requirements, era_notes = apply_era(requirements, patterns, cutoff, python_full, index.project)
+            run.requirements, era_notes = apply_era(requirements, patterns, cutoff, python_full, index.project, provided=the_set)
             try:
                 # the first attempt holds the tools' own dependencies to the era too
                 install_test_tools(ctx, run.requirements, cutoff if number < len(attempts) else None)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
@@ -312,12 +312,14 @@ def era_cutoff(sdist_uploaded: _dt.datetime | None, python_released: _dt.datetim
 
 def apply_era(
     requirements: Sequence[Requirement], era: Sequence[str], before: _dt.datetime | None, python_full: str,
-    lookup: Callable[[str], index.Project],
+    lookup: Callable[[str], index.Project], provided: Collection[str] = (),
 ) -> tuple[list[str], list[str]]:  # fmt: skip
     """Pin the unpinned era tools (pytest, pytest-*) to their release of the era ending
-    `before`; a suite with no pytest at all gets one. Returns (requirement strings, notes)."""
+    `before`; a suite with no pytest at all gets one, unless the set under test has its own
+    (`provided`: the set's package names; the set always wins, and its pytest is the one that
+    runs). Returns (requirement strings, notes)."""
     reqs = list(requirements)
-    if not any(canonicalize_name(r.name) == "pytest" for r in reqs):
+    if "pytest" not in provided and not any(canonicalize_name(r.name) == "pytest" for r in reqs):
         reqs.insert(0, Requirement("pytest"))
     out, notes = [], []
     for req in reqs:
