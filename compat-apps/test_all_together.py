@@ -554,7 +554,9 @@ def test_migrations_through_the_cli(tmp_path):
              "--app", f"{Path(__file__).stem}:create_app()", "db", *args],
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
         )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+        errors = [l.strip() for l in proc.stderr.splitlines() if re.match(r"[\w.]*(Error|Exception)\b", l.strip())]
+        last = (errors or [l for l in proc.stderr.splitlines() if l.strip()] or ["(no output)"])[-1].strip()
+        assert proc.returncode == 0, f"flask db {args[0]} exited {proc.returncode}: {last}\n{proc.stdout}\n{proc.stderr}"
         child_warnings.update(l.strip() for l in proc.stderr.replace(str(tmp_path), "<tmp>").splitlines() if "DeprecationWarning" in l)
     # Hand the children's DeprecationWarnings on to this run's warning summary, once each.
     for line in sorted(child_warnings):

@@ -4,6 +4,7 @@ REQUIRES = ["flask-migrate", "alembic", "flask-sqlalchemy", "sqlalchemy"]
 
 import importlib.metadata
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -37,6 +38,16 @@ APP = textwrap.dedent(
 _reported = set()
 
 
+def cause(stderr):
+    """The exception the child ended with (its last `...Error: ...` line), so that the
+    report's one-line summary names it rather than the DeprecationWarnings printed before it
+    (Flask-Migrate 2.5.3 with Alembic 1.14: `TypeError: current() got an unexpected keyword
+    argument 'head_only'` came after a page of them)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"[\w.]*(Error|Exception)\b", line)]
+    return (errors or lines or ["(no output)"])[-1]
+
+
 def flask_db(tmp_path, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env["PYTHONPATH"] = str(tmp_path)
@@ -54,7 +65,7 @@ def flask_db(tmp_path, *args):
         if "DeprecationWarning" in line and line not in _reported:
             _reported.add(line)
             warnings.warn(f"from `flask db {args[0]}`: {line.strip()}", DeprecationWarning)
-    assert proc.returncode == 0, f"flask db {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, f"flask db {' '.join(args)} exited {proc.returncode}: {cause(proc.stderr)}\n{proc.stdout}\n{proc.stderr}"
     return proc
 
 
