@@ -26,7 +26,7 @@ VERIFY_ARGS = $(foreach c,$(CHANNEL),--channel $(c)) $(if $(CONSTRAINTS),--const
 	$(foreach p,$(PYTHON),--python $(p)) $(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) \
 	$(if $(JOBS),--jobs $(JOBS),)
 
-.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all controls dated-sets merge-reports refresh api-diff upgrade-report scan-measure bench-resolve bench-canaries bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
+.PHONY: help venv browser import-graph resolve resolve-check new-channel verify verify-all controls dated-sets wild-sets merge-reports refresh api-diff upgrade-report scan-measure bench-resolve bench-canaries bench-verify dockerfiles dockerfiles-check docker-lint docker-context docker-test canaries canaries-merge site dist publish bench-installer test test-unit audit advisories clean
 
 help:
 	@echo "make resolve [CHANNEL=2024]   resolve channels into constraints/ (uv on every Python, pip-tools where pins change)"
@@ -36,6 +36,7 @@ help:
 	@echo "make verify CONSTRAINTS=pins.txt PYTHON=3.11   verify any pinned set"
 	@echo "make controls [STAGES=install,pip-check,imports,apps] [JOBS=2] [ONLY=slug]   every verifier control (real broken sets and twins): reports/controls/"
 	@echo "make dated-sets [STAGES=...] [ONLY=2021-06-30-py3.8]   the catalogue as the index stood on five dates (tests/data/sets/dated/), each verified in turn: reports/dated/"
+	@echo "make wild-sets [STAGES=...] [ONLY=mwdb-core-2023]   real apps' own pinned files (tests/data/sets/wild/), each on its Python: reports/wild/"
 	@echo "make refresh CHANNEL=2024 [DRY_RUN=1]   new patch releases in the series, re-verified (DRY_RUN=1 without CHANNEL: every channel)"
 	@echo "make api-diff PACKAGE=werkzeug OLD=2.3.8 NEW=3.0.0   public API difference between two releases (griffe)"
 	@echo "make upgrade-report FROM=2022 TO=2024   what moving between two channels breaks: reports/upgrade/2022-to-2024.md (+ .json)"
@@ -91,6 +92,17 @@ dated-sets: $(STAMP)
 	@set -e; for f in $(DATED_SETS); do \
 		py=$${f##*-py}; py=$${py%.txt}; \
 		$(TOOLS) verify --constraints $$f --python $$py --reports-dir reports/dated --jobs 1 \
+			$(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) || status=1; \
+	done; exit $${status:-0}
+
+# Real apps' own pinned files (tests/data/sets/wild/<slug>.txt, source and commit in each
+# header), verified one at a time on the Python its `# python:` line names: reports/wild/.
+WILD_SETS = $(if $(ONLY),$(foreach s,$(ONLY),tests/data/sets/wild/$(s).txt),$(wildcard tests/data/sets/wild/*.txt))
+wild-sets: $(STAMP)
+	@set -e; for f in $(WILD_SETS); do \
+		py=$$(sed -n 's/^# python: *\([0-9][0-9.]*\).*/\1/p' $$f | head -1); \
+		test -n "$$py" || { echo "$$f: no '# python: X.Y' line (add the Python the set is verified on)" >&2; exit 2; }; \
+		$(TOOLS) verify --constraints $$f --python $$py --reports-dir reports/wild --jobs 1 \
 			$(if $(STAGES),--stages $(STAGES),) $(if $(STRICT),--strict,) || status=1; \
 	done; exit $${status:-0}
 
