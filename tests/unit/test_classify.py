@@ -212,3 +212,20 @@ def test_a_suite_that_stops_before_its_tests_is_named_by_its_exception():
     assert exit_cause("ERROR: usage: pytest [options] [file_or_dir]\nERROR: file or directory not found: tests\n\n") == "ERROR: file or directory not found: tests"
     assert exit_cause("INTERNALERROR> Traceback\nINTERNALERROR> NotImplementedError: is_package\n") == "INTERNALERROR> NotImplementedError: is_package"
     assert exit_cause("") == "no output"
+
+
+def test_a_failed_install_is_named_by_pips_error():
+    """FlaskBB's 2020 requirements.txt on Python 3.8, run 2026-12-01: the problem's first line
+    was "pip install failed:", then seven lines of pip's backtracking progress."""
+    from flask_lts_tools.verify.stages.install import pip_cause
+
+    output = (
+        "INFO: pip is looking at multiple versions of blinker to determine which version is compatible with other requirements. This could take a while.\n"
+        "\nThe conflict is caused by:\n    flaskbb 2.0.2 depends on limits==1.3\n    The user requested (constraint) limits==1.5.1\n\n"
+        "ERROR: Cannot install flask-limiter==1.3.1, flaskbb-plugin-conversations, limits and sqlalchemy-utils because these package versions have conflicting dependencies.\n"
+        "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts\n"
+    )
+    assert pip_cause(output).startswith("ERROR: Cannot install flask-limiter==1.3.1, flaskbb-plugin-conversations")
+    built = "  error: subprocess-exited-with-error\n\n  × Getting requirements to build wheel did not run successfully.\n  │ exit code: 1\n"
+    assert pip_cause(built) == "× Getting requirements to build wheel did not run successfully."
+    assert pip_cause("") == "no output"
