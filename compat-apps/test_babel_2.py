@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, render_template_string, request
+from flask import Flask, jsonify, render_template_string, request
 from flask_babel import Babel, format_date, format_decimal, gettext, lazy_gettext, ngettext
 
 PO_DE = r'''
@@ -55,7 +55,7 @@ def client(tmp_path):
 
     @app.route("/")
     def index():
-        return {
+        return jsonify({
             "hello": gettext("Hello"),
             "welcome": gettext("Welcome, %(name)s!", name="Ann"),
             "one": ngettext("%(num)d apple", "%(num)d apples", 1),
@@ -64,7 +64,7 @@ def client(tmp_path):
             "date": format_date(date(2024, 3, 5)),
             "long_date": format_date(date(2024, 3, 5), "long"),
             "number": format_decimal(1234.5),
-        }
+        })
 
     @app.route("/page")
     def page():

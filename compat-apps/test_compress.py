@@ -5,7 +5,7 @@ REQUIRES = ["flask-compress"]
 import gzip
 
 import pytest
-from flask import Flask
+from flask import Flask, jsonify
 from flask_compress import Compress
 
 BIG = "<p>" + "lorem ipsum dolor sit amet " * 200 + "</p>"
@@ -26,7 +26,7 @@ def client():
 
     @app.route("/json")
     def json_view():
-        return {"items": list(range(500))}
+        return jsonify({"items": list(range(500))})
 
     return app.test_client()
 

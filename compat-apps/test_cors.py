@@ -3,7 +3,7 @@
 REQUIRES = ["flask-cors"]
 
 import pytest
-from flask import Flask
+from flask import Flask, jsonify
 from flask_cors import CORS, cross_origin
 
 ALLOWED = "https://app.example.test"
@@ -17,7 +17,7 @@ def client():
 
     @app.route("/api/items", methods=["GET", "PUT"])
     def items():
-        return {"items": [1, 2]}
+        return jsonify({"items": [1, 2]})
 
     @app.route("/private")
     def private():

@@ -6,7 +6,7 @@ REQUIRES = ["flask-debugtoolbar"]
 import re
 
 import pytest
-from flask import Flask, redirect, url_for
+from flask import Flask, jsonify, redirect, url_for
 from flask_debugtoolbar import DebugToolbarExtension
 
 
@@ -23,7 +23,7 @@ def make_app(debug, **config):
 
     @app.route("/api")
     def api():
-        return {"ok": True}
+        return jsonify({"ok": True})
 
     @app.route("/login", methods=["POST"])
     def login():

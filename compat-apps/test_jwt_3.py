@@ -46,12 +46,12 @@ def client():
     def login():
         user = next((u for u in USERS if u.username == request.json.get("username")), None)
         if user is None or user.password != request.json.get("password"):
-            return {"msg": "bad credentials"}, 401
+            return jsonify({"msg": "bad credentials"}), 401
         # "The identity of this token, which can be any data that is json serializable." (3.x)
-        return {
+        return jsonify({
             "access_token": create_access_token(identity=user.id),
             "refresh_token": create_refresh_token(identity=user.id),
-        }
+        })
 
     @app.route("/protected")
     @jwt_required
@@ -61,7 +61,7 @@ def client():
     @app.route("/refresh", methods=["POST"])
     @jwt_refresh_token_required
     def refresh():
-        return {"access_token": create_access_token(identity=get_jwt_identity())}
+        return jsonify({"access_token": create_access_token(identity=get_jwt_identity())})
 
     return app.test_client()
 

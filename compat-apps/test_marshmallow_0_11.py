@@ -16,7 +16,7 @@ REQUIRES = ["flask-marshmallow<0.12", "marshmallow-sqlalchemy<0.26", "marshmallo
 VARIANT_OF = "test_marshmallow.py"  # the same app, written the way Flask-Marshmallow 0.10's docs show
 
 import pytest
-from flask import Flask, request
+from flask import Flask, jsonify, request
 from flask_marshmallow import Marshmallow
 from flask_sqlalchemy import SQLAlchemy
 from marshmallow import ValidationError
@@ -71,7 +71,7 @@ def create_author():
     try:
         author = author_schema.load(request.json)
     except ValidationError as err:
-        return {"errors": err.messages}, 422
+        return jsonify({"errors": err.messages}), 422
     db.session.add(author)
     db.session.commit()
     return author_schema.dump(author), 201

@@ -5,7 +5,7 @@ REQUIRES = ["flask-marshmallow>=0.12,<0.14", "marshmallow-sqlalchemy>=0.22", "ma
 VARIANT_OF = "test_marshmallow.py"  # the same app, written the way Flask-Marshmallow 0.13's docs show
 
 import pytest
-from flask import Flask, request
+from flask import Flask, jsonify, request
 from flask_marshmallow import Marshmallow
 from flask_sqlalchemy import SQLAlchemy
 from marshmallow import ValidationError
@@ -61,7 +61,7 @@ def create_author():
     try:
         author = author_schema.load(request.json)
     except ValidationError as err:
-        return {"errors": err.messages}, 422
+        return jsonify({"errors": err.messages}), 422
     db.session.add(author)
     db.session.commit()
     return author_schema.dump(author), 201

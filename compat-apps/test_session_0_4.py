@@ -4,7 +4,7 @@ REQUIRES = ["flask-session<0.7"]  # SESSION_TYPE = "filesystem" (0.7 has "cachel
 VARIANT_OF = "test_session.py"  # the same app, written the way Flask-Session 0.4's docs show
 
 import pytest
-from flask import Flask, session
+from flask import Flask, jsonify, session
 from flask_session import Session
 
 
@@ -27,7 +27,7 @@ def app(tmp_path):
 
     @app.route("/get")
     def get_value():
-        return {"cart": session.get("cart", [])}
+        return jsonify({"cart": session.get("cart", [])})
 
     @app.route("/clear")
     def clear():

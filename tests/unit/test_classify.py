@@ -229,3 +229,24 @@ def test_a_failed_install_is_named_by_pips_error():
     built = "  error: subprocess-exited-with-error\n\n  × Getting requirements to build wheel did not run successfully.\n  │ exit code: 1\n"
     assert pip_cause(built) == "× Getting requirements to build wheel did not run successfully."
     assert pip_cause("") == "no output"
+
+
+def test_a_setup_error_is_named_by_its_exception():
+    """Flask-SQLAlchemy 2.4.0's suite with Flask 1.0.2 under pytest 5.2, Python 3.8 (Mailu's 2020
+    set), run 2026-12-01: junit's message was "test setup failure" for each of 63 tests, and the
+    problem said no more."""
+    from flask_lts_tools.verify._pytest import _failure_text
+
+    body = (
+        "request = <SubRequest 'app' for <Function test_basic_insert>>\n\n"
+        "    @pytest.fixture\n    def app(request):\n>       app = flask.Flask(request.module.__name__)\n\n"
+        "tests/conftest.py:11: \n"
+        "../../venv/lib/python3.8/site-packages/flask/helpers.py:818: in find_package\n"
+        "    if _matching_loader_thinks_module_is_package(\n"
+        ">       raise AttributeError(\n"
+        "E       AttributeError: AssertionRewritingHook.is_package() method is missing but is required by Flask of PEP 302 import hooks.\n\n"
+        "../../venv/lib/python3.8/site-packages/flask/helpers.py:778: AttributeError\n"
+    )
+    first = _failure_text("test setup failure", body).splitlines()[0]
+    assert first.startswith("test setup failure: AttributeError: AssertionRewritingHook.is_package() method is missing")
+    assert first.endswith("(raised in flask/helpers.py:778)")

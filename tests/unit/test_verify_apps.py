@@ -84,31 +84,33 @@ def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence(tmp_path):
 
 
 def test_the_shipped_harness_rules_load_and_each_applies_only_at_its_versions():
-    from flask_lts_tools.verify.stages.apps import harness_args, load_harness_rules
+    from flask_lts_tools.verify._harness import harness_args, load_harness_rules
 
     rules = load_harness_rules()
-    assert rules and all(r.why and r.sources and r.args for r in rules)
-    args, applied = harness_args(rules, {"flask": "1.0.2", "flask-login": "0.4.1"})
-    assert args == ["--assert=plain"] and len(applied) == 1 and "flask 1.0.2 <1.0.4" in applied[0]
-    assert harness_args(rules, {"flask": "1.0.4"}) == ([], [])
-    assert harness_args(rules, {"werkzeug": "0.15.4"}) == ([], [])
+    assert rules and all(r.why and r.sources and r.args and r.stages for r in rules)
+    for stage in ("apps", "upstream"):
+        args, applied = harness_args(rules, {"flask": "1.0.2", "flask-login": "0.4.1"}, stage)
+        assert args == ["--assert=plain"] and len(applied) == 1 and "flask 1.0.2 <1.0.4" in applied[0]
+    assert harness_args(rules, {"flask": "1.0.4"}, "apps") == ([], [])
+    assert harness_args(rules, {"werkzeug": "0.15.4"}, "upstream") == ([], [])
 
 
 @pytest.mark.parametrize(
     "table, message",
     [
-        ('when = "flask<1.0.4"\nargs = ["--assert=plain"]\nwhy = "w"', "missing sources"),
-        ('when = "flask <"\nargs = ["x"]\nwhy = "w"\nsources = ["s"]', "is not a requirement"),
-        ('when = "flask"\nargs = ["x"]\nwhy = "w"\nsources = ["s"]', "names no versions"),
-        ('when = "flask<2"\nargs = "x"\nwhy = "w"\nsources = ["s"]', "lists of strings"),
-        ('when = "flask<2"\nargs = ["x"]\nwhy = "w"\nsources = ["s"]\nwhen_python = "3.8"', "unknown key"),
+        ('when = "flask<1.0.4"\nstages = ["apps"]\nargs = ["--assert=plain"]\nwhy = "w"', "missing sources"),
+        ('when = "flask <"\nstages = ["apps"]\nargs = ["x"]\nwhy = "w"\nsources = ["s"]', "is not a requirement"),
+        ('when = "flask"\nstages = ["apps"]\nargs = ["x"]\nwhy = "w"\nsources = ["s"]', "names no versions"),
+        ('when = "flask<2"\nstages = ["apps"]\nargs = "x"\nwhy = "w"\nsources = ["s"]', "lists of strings"),
+        ('when = "flask<2"\nstages = ["imports"]\nargs = ["x"]\nwhy = "w"\nsources = ["s"]', "imports runs no pytest"),
+        ('when = "flask<2"\nstages = ["apps"]\nargs = ["x"]\nwhy = "w"\nsources = ["s"]\nwhen_python = "3.8"', "unknown key"),
     ],
 )
 def test_a_harness_rule_mistake_is_named(tmp_path: Path, table: str, message: str):
-    from flask_lts_tools.verify.stages.apps import load_harness_rules
+    from flask_lts_tools.verify._harness import load_harness_rules
 
-    path = tmp_path / "apps.toml"
+    path = tmp_path / "harness.toml"
     path.write_text(f"[[pytest-args]]\n{table}\n")
     with pytest.raises(FlaskLTSError, match=message) as info:
         load_harness_rules(path)
-    assert "apps.toml [[pytest-args]] #1" in str(info.value) and "\n" not in str(info.value)
+    assert "harness.toml [[pytest-args]] #1" in str(info.value) and "\n" not in str(info.value)

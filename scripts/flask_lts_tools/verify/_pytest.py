@@ -255,11 +255,13 @@ def exit_cause(output: str) -> str:
 
 
 def _failure_text(message: str, body: str) -> str:
-    """junit's message, and when it says no more than "collection failure" (or nothing),
+    """junit's message, and when it says no more than "collection failure", "test setup
+    failure" (or nothing),
     the cause from the traceback: the exception and where it was raised (an ImportError
     names its module), then the end of the traceback."""
     message, body = message.strip(), body.strip()
-    if message and message.lower() not in ("collection failure", "failed", "error"):
+    # the words pytest's junit writes when it gives no cause (pytest 5's "test setup failure")
+    if message and message.lower() not in ("collection failure", "failed", "error", "test setup failure", "test teardown failure"):
         return message
     lines = [l for l in body.splitlines() if l.strip() and l.strip() not in ("Traceback:", "Traceback (most recent call last):")]
     cause = _block_start(lines)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -15,9 +14,8 @@ from packaging.utils import canonicalize_name
 
 from ... import testtools
 from ..._exceptions import FlaskLTSError
-from ..._resources import APPS_HARNESS
-from ..._toml import tomllib
 from .._context import Context
+from .._harness import harness_args, load_harness_rules
 from .._model import Problem, StageResult
 from .._pytest import exit_cause, install_test_tools, run_pytest, split_counted, stopped_internally
 from . import register
@@ -78,55 +76,6 @@ def app_gaps(dirs: Sequence[Path], chosen: Sequence[Path], installed: Mapping[st
     ]  # fmt: skip
 
 
-@dataclass(frozen=True)
-class HarnessRule:
-    """resources/apps.toml [[pytest-args]]: extra pytest arguments for sets whose package is
-    at `when`, with why and where upstream says so."""
-
-    when: Requirement
-    args: tuple[str, ...]
-    why: str
-    sources: tuple[str, ...]
-
-
-def load_harness_rules(path: Path = APPS_HARNESS) -> list[HarnessRule]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise FlaskLTSError(f"{path}: unreadable apps harness rules ({exc})") from None
-    rules = []
-    for number, entry in enumerate(data.get("pytest-args", []), start=1):
-        where = f"{path} [[pytest-args]] #{number}"
-        unknown = set(entry) - {"when", "args", "why", "sources"}
-        if unknown:
-            raise FlaskLTSError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        missing = [k for k in ("when", "args", "why", "sources") if not entry.get(k)]
-        if missing:
-            raise FlaskLTSError(f"{where}: missing {', '.join(missing)} (every rule says when, what, why and where upstream says so)")
-        if not all(isinstance(entry[k], list) and all(isinstance(x, str) for x in entry[k]) for k in ("args", "sources")):
-            raise FlaskLTSError(f"{where}: args and sources must be lists of strings")
-        try:
-            when = Requirement(entry["when"])
-        except InvalidRequirement as exc:
-            raise FlaskLTSError(f"{where} when: {entry['when']!r} is not a requirement ({str(exc).splitlines()[0]})") from None
-        if not str(when.specifier):
-            raise FlaskLTSError(f"{where} when: {entry['when']!r} names no versions")
-        rules.append(HarnessRule(when, tuple(entry["args"]), entry["why"], tuple(entry["sources"])))
-    return rules
-
-
-def harness_args(rules: Sequence[HarnessRule], installed: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    """(the pytest arguments of the rules the set meets, and for each of those rules its
-    requirement and why, for the report)."""
-    args, applied = [], []
-    for rule in rules:
-        version = installed.get(canonicalize_name(rule.when.name))
-        if version is not None and rule.when.specifier.contains(version, prereleases=True):
-            args += [a for a in rule.args if a not in args]
-            applied.append(f"{' '.join(rule.args)} ({rule.when.name} {version} {rule.when.specifier}): {rule.why}")
-    return args, applied
-
-
 @register("apps", 40, "small real Flask apps per extension group (compat-apps/)")
 def stage_apps(ctx: Context) -> StageResult:
     chosen, skipped = select_apps(ctx.options.apps_dirs, ctx.installed)
@@ -136,7 +85,7 @@ def stage_apps(ctx: Context) -> StageResult:
     if not chosen:
         return StageResult("apps", "skip", details={"skipped": skipped, "gaps": gaps, "reason": "no app applies to this set"})
     try:
-        extra, harness = harness_args(load_harness_rules(), ctx.installed)
+        extra, harness = harness_args(load_harness_rules(), ctx.installed, "apps")
         install_test_tools(ctx, ["pytest"])
     except FlaskLTSError as exc:
         return StageResult("apps", "error", problems=[Problem(str(exc))])

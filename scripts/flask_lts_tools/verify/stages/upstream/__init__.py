@@ -31,6 +31,7 @@ from ...._files import atomic_write
 from ..._context import Context
 from ..._model import Problem, StageResult, WarningRecord
 from ..._classify import BREAK, SPURIOUS, same_cause
+from ..._harness import harness_args, load_harness_rules
 from ..._pytest import JUNIT_INTERNAL, install_test_tools, exit_cause, internal_cause, run_pytest, split_counted, stopped_internally
 from ..._warnings import merge_warnings
 from .. import register
@@ -194,6 +195,9 @@ def run_suite(
     run.known_failures = [f"{k.test} ({k.reason})" for k in applied]
     args = [*suite.pytest_args]
     args += known_failure_args(applied)
+    harness, rules = harness_args(load_harness_rules(), ctx.installed, "upstream")
+    args += harness
+    run.notes += [f"harness: {r.split(':')[0]} (resources/harness.toml)" for r in rules]
     plugins = _suite_plugins(run, suite)
     out, failures, counts, warnings = run_pytest(
         ctx, directory, f"upstream-{suite.package}", args, timeout=suite.timeout, own=suite.package, plugins=plugins,
