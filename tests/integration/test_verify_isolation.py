@@ -79,3 +79,26 @@ def test_a_set_that_pins_pytest_runs_the_suites_under_it(tmp_path: Path):
         package = upstream["details"]["packages"][name]
         assert package["passed"] > 100 and not any(r.startswith("pytest==") for r in package["requirements"]), package
         assert any("pytest 7.2.1 is the set's own pin" in n for n in package["notes"])
+
+
+def test_a_suite_the_sets_pytest_cannot_collect_is_no_verdict_and_says_so(tmp_path: Path):
+    """SQLAlchemy 1.3's pytest plugin builds pytest.Instance collectors, which pytest 7 no longer
+    uses: under a set that pins pytest 7.2.1 (PowerDNS-Admin's 2023 file) the suite collects
+    nothing. That is `error` (no verdict on SQLAlchemy's code), named with the set's pytest;
+    it used to be a `fail` whose first line was pytest's warning count."""
+    constraints = tmp_path / "sqlalchemy-1.3-pytest-7.2.1.txt"
+    constraints.write_text(
+        "SQLAlchemy==1.3.24\npytest==7.2.1\niniconfig==2.0.0\npluggy==1.0.0\npackaging==23.0\nattrs==22.2.0\n"
+        "exceptiongroup==1.1.0\ntomli==2.0.1\n"
+    )
+    proc = run_tools(
+        "verify", "--constraints", str(constraints), "--python", "3.10", "--stages", "install,upstream",
+        "--suites", "sqlalchemy", "--reports-dir", str(tmp_path / "reports"), "--work-dir", str(tmp_path / "work"),
+        timeout=1200,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    report = json.loads((tmp_path / "reports" / constraints.stem / "py3.10.json").read_text())
+    upstream = {s["name"]: s for s in report["stages"]}["upstream"]
+    assert upstream["details"]["packages"]["sqlalchemy"]["status"] == "error", upstream["details"]["packages"]
+    first = upstream["problems"][0]["message"].splitlines()[0]
+    assert first.startswith("pytest collected no tests under the set's own pytest 7.2.1"), first

@@ -258,9 +258,18 @@ def run_suite(
     if out.returncode is None:
         problems.append(Problem(f"pytest timed out after {suite.timeout:.0f}s:\n" + out.tail(10), package=suite.package))
     elif not problems and out.returncode != 0 and not run.flaky and not run.sdist_filters and not run.not_counted:
-        what = "collected no tests" if out.returncode == 5 else f"exited {out.returncode}"
-        problems.append(Problem(f"pytest {what}: {exit_cause(out.tail())}\n" + out.tail(), package=suite.package))
-    if problems:
+        if out.returncode == 5:
+            # Nothing collected (pytest's exit 5): the suite did not run, so it is no verdict on
+            # the set's code (`error`), named with what pytest ran; a set that pins pytest gets
+            # its own, which may be too new for an old suite (SQLAlchemy 1.3's plugin yields
+            # nothing under pytest 7.2's collection: PowerDNS-Admin's 2023 set).
+            own = ctx.installed.get("pytest")
+            under = f" under the set's own pytest {own}, not the suite's era's" if own else ""
+            problems.append(Problem(f"pytest collected no tests{under}: {exit_cause(out.tail())}\n" + out.tail(), package=suite.package))
+            run.status = "error"
+        else:
+            problems.append(Problem(f"pytest exited {out.returncode}: {exit_cause(out.tail())}\n" + out.tail(), package=suite.package))
+    if problems and run.status != "error":
         run.status = "fail"
         if unresolved:  # optional imports are common; they matter only when something failed
             run.notes.append(f"the tests import {', '.join(unresolved)}, which neither the set nor its test tools provide")
