@@ -243,6 +243,13 @@ def space_variant_only(e_lines: Iterable[str]) -> bool:
     return all(a != b and _ANY_SPACE.sub(" ", a) == _ANY_SPACE.sub(" ", b) for a, b in zip(minus, plus))
 
 
+def _absent(module: str, provided: Iterable[str], pins: Iterable[str]) -> bool:
+    """A module no installed distribution provides and the set does not pin: an optional
+    dependency nobody installed, not a module of the set that is gone."""
+    top = module.split(".")[0]
+    return top not in set(provided) and canonicalize_name(top) not in {canonicalize_name(p) for p in pins}
+
+
 def classify(
     text: str, helpers: Mapping[str, str], provided: Iterable[str] = (), pins: Iterable[str] = (),
     captured: str = "",
@@ -261,8 +268,7 @@ def classify(
         return Verdict(ENVIRONMENT, "fixture-absent")
     missing = _NO_MODULE.search(exception_line) if tb.exception in ("ModuleNotFoundError", "ImportError") else None
     if missing:
-        top = missing["module"].split(".")[0]
-        if top not in set(provided) and canonicalize_name(top) not in {canonicalize_name(p) for p in pins}:
+        if _absent(missing["module"], provided, pins):
             return Verdict(ENVIRONMENT, "optional-module-absent")
         return Verdict(BREAK, "")
     if tb.exception in ("AssertionError", "Failed") or (tb.exception == "" and "DID NOT WARN" in everything):
@@ -278,6 +284,12 @@ def classify(
         for name, pattern in _ENVIRONMENT_PATTERNS:
             if logged and pattern.search(logged):
                 return Verdict(ENVIRONMENT, f"{name}-logged")
+        # ... or a module neither installed nor pinned, which a child process the test ran
+        # could not import (Flask-Migrate 2.5's CLI tests: `flask db init` on an app that
+        # imports Flask-Script, which its suite never declares)
+        gone = _NO_MODULE.search(logged) if logged.startswith(("ModuleNotFoundError", "ImportError")) else None
+        if gone and _absent(gone["module"], provided, pins):
+            return Verdict(ENVIRONMENT, "optional-module-absent-logged")
         return Verdict(BREAK, "")
     if tb.exception in ("TypeError", "AttributeError", "ImportError", "NameError"):
         rule = _harness_rule(tb, helpers)
