@@ -8,7 +8,7 @@ features, its test client or its CLI is caught even when no extension app applie
 Written to run unchanged on Flask 1.0 to 3.1: only the API all of them share (on Flask 1.0.2,
 with Flask-Login 0.4.1 on Python 3.8, 11 passed)."""
 
-REQUIRES = ["flask>=1.0"]  # Flask 1.0: test client json=, Response.get_json; 1.0.x needs the apps.toml rule
+REQUIRES = ["flask>=1.0"]  # Flask 1.0: test client json=, Response.get_json; 1.0.x needs the harness.toml rule
 
 import os
 import socket

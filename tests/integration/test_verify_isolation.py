@@ -37,7 +37,7 @@ def test_a_broken_pytest_plugin_fails_imports_and_leaves_the_apps_alone(tmp_path
 def test_apps_on_flask_1_0_run_without_assertion_rewriting(tmp_path: Path):
     """Flask 1.0.2 asks the loader of the module that created the app whether it is a package;
     pytest's assertion rewriter (5.0 on) has no is_package(), so every compat app failed at
-    setup, a harness artifact no real app meets (resources/apps.toml). With the rule the apps
+    setup, a harness artifact no real app meets (resources/harness.toml). With the rule the apps
     run and pass, and the report says which rule applied."""
     constraints = tmp_path / "flask-1.0.2-login-0.4.1.txt"
     constraints.write_text(

@@ -80,7 +80,7 @@ def test_a_group_no_app_covers_at_this_release_is_a_gap_not_silence(tmp_path):
     assert app_gaps([COMPAT_APPS], chosen, newer) == []
 
 
-# -- resources/apps.toml: how the apps run for sets that need it -----------------------------
+# -- resources/harness.toml: how the apps run for sets that need it -----------------------------
 
 
 def test_the_shipped_harness_rules_load_and_each_applies_only_at_its_versions():
